@@ -43,8 +43,7 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        if (ForkJoinPool.commonPool() != POOL && Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w
-                && w.getPool() == POOL) {
+        if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL) {
             // Nested call from inside a task: stay on this thread rather than oversubscribe.
             body.run(0, n);
             return;
