@@ -1,0 +1,64 @@
+package trm.engine;
+
+/**
+ * Where tensors live and where {@link Ops} run: cpu (the Java reference), cuda (our kernels
+ * through JCuda) or sim (the same kernels compiled for the CPU, for CI).
+ *
+ * <p>The model is written once against this interface; a device differs only in how it stores
+ * buffers and executes each op.
+ */
+public interface Device extends AutoCloseable {
+    String name();
+
+    /** A fresh buffer of zeros. Meant for setup, not the per-step path (use a {@link TensorArena}). */
+    Tensor allocate(DType dtype, int... shape);
+
+    /** Host → device copies. Each call counts as one transfer. */
+    void upload(Tensor dst, float[] src);
+
+    void upload(Tensor dst, int[] src);
+
+    /** Device → host copies. Each call counts as one transfer. */
+    void download(Tensor src, float[] dst);
+
+    void download(Tensor src, int[] dst);
+
+    /** The compute primitives of this device. */
+    Ops ops();
+
+    /** Host↔device copies so far; residency tests assert that a recursion adds none. */
+    long transfers();
+
+    /** Waits for queued work (a no-op on synchronous devices). */
+    default void synchronize() {}
+
+    @Override
+    default void close() {}
+
+    /** Convenience: allocate and upload. */
+    default Tensor tensor(float[] data, int... shape) {
+        Tensor t = allocate(DType.F32, shape);
+        if (data.length != t.numel()) throw new IllegalArgumentException("data length " + data.length + " != numel " + t.numel());
+        upload(t, data);
+        return t;
+    }
+
+    default Tensor tensor(int[] data, int... shape) {
+        Tensor t = allocate(DType.I32, shape);
+        if (data.length != t.numel()) throw new IllegalArgumentException("data length " + data.length + " != numel " + t.numel());
+        upload(t, data);
+        return t;
+    }
+
+    default float[] toFloats(Tensor t) {
+        float[] out = new float[Math.toIntExact(t.numel())];
+        download(t, out);
+        return out;
+    }
+
+    default int[] toInts(Tensor t) {
+        int[] out = new int[Math.toIntExact(t.numel())];
+        download(t, out);
+        return out;
+    }
+}

@@ -1,0 +1,136 @@
+package trm.engine;
+
+/**
+ * The compute primitives of a device: one method per fused layer, each with an explicit
+ * backward (llm.c style, no autograd). Shapes are given as [dims]; "rows" means every leading
+ * axis flattened. Backward methods that take a gradient buffer for a parameter accumulate into
+ * it (parameters are used many times per step); activation gradients are written unless the
+ * method says otherwise.
+ */
+public interface Ops {
+    // ---- data movement -------------------------------------------------------------------
+
+    void fill(Tensor t, float value);
+
+    /** out = a + b, elementwise, same shape. out may alias a or b. */
+    void add(Tensor out, Tensor a, Tensor b);
+
+    void copy(Tensor dst, Tensor src);
+
+    /** out[b, c, r] = in[b, r, c]; in is [B, R, C]. */
+    void transpose(Tensor out, Tensor in);
+
+    // ---- input embedding ---------------------------------------------------------------
+
+    /**
+     * out [B, P+S, D] = scale · (c · ([puzzle prefix | token embeddings] + pos)), where the
+     * prefix is the sample's puzzle-table row [ndim] zero-padded to P·D, pos is optional
+     * (learned positions; then c = 1/√2, else c = 1).
+     *
+     * @param puzzleTable [ids, ndim] or null when the model has no puzzle embedding
+     * @param posTable    [P+S, D] or null
+     */
+    void embed(Tensor out, Tensor tokens, Tensor puzzleIds, Tensor tokenTable, Tensor puzzleTable, Tensor posTable,
+               int prefixLen, float scale);
+
+    /**
+     * Accumulates dTokenTable [V, D] and dPosTable [P+S, D] (nullable), and writes the
+     * gradient of each sample's puzzle row into dPuzzleRows [B, ndim] (nullable).
+     */
+    void embedBackward(Tensor dOut, Tensor tokens, Tensor dTokenTable, Tensor dPuzzleRows, Tensor dPosTable,
+                       int prefixLen, float scale, boolean learnedPos);
+
+    // ---- linear -----------------------------------------------------------------------------
+
+    /** out [rows, N] = in [rows, K] · w [N, K]ᵀ (+ bias [N] when non-null). */
+    void linear(Tensor out, Tensor in, Tensor w, Tensor bias);
+
+    /**
+     * dIn [rows, K] = dOut · w (written, or added when accumulate; skipped when null);
+     * dW [N, K] += dOutᵀ · in; dBias [N] += Σ dOut (when non-null).
+     */
+    void linearBackward(Tensor dIn, boolean accumulate, Tensor dW, Tensor dBias, Tensor dOut, Tensor in, Tensor w);
+
+    // ---- SwiGLU activation -------------------------------------------------------------
+
+    /** out [rows, I] = silu(gateUp[:, :I]) · gateUp[:, I:]. */
+    void swiglu(Tensor out, Tensor gateUp);
+
+    /** dGateUp [rows, 2I] from dOut [rows, I]. */
+    void swigluBackward(Tensor dGateUp, Tensor dOut, Tensor gateUp);
+
+    // ---- residual add + RMSNorm (no weight) over the last axis ------------------------
+
+    /** out = rms_norm(a + b); rstd [rows] saved when non-null. out may alias a or b. */
+    void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps);
+
+    /** dIn = gradient w.r.t. a (equal to that w.r.t. b), from the saved out and rstd. */
+    void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd);
+
+    // ---- attention -----------------------------------------------------------------------
+
+    /** Rotates the q and k parts of qkv [B, L, 3·H·hd] in place ("rotate half"); cos, sin [L, hd]. */
+    void rope(Tensor qkv, Tensor cos, Tensor sin, int heads);
+
+    /** The inverse rotation, applied in place to dqkv. */
+    void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads);
+
+    /**
+     * Non-causal multi-head attention: out [B, L, H·hd] = softmax(q kᵀ / √hd) v per head.
+     * probs [B, H, L, L] is saved when non-null (the cpu reference's backward needs it).
+     */
+    void attention(Tensor out, Tensor probs, Tensor qkv, int heads);
+
+    /** dqkv [B, L, 3·H·hd] written from dOut [B, L, H·hd]. */
+    void attentionBackward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads);
+
+    // ---- output heads and losses ------------------------------------------------------
+
+    /** q [B, 2] = y[:, 0, :] · wᵀ + bias. */
+    void qHead(Tensor q, Tensor y, Tensor w, Tensor bias);
+
+    /** dy[:, 0, :] += dq · w; dW += dqᵀ · y[:, 0, :]; dBias += Σ dq. */
+    void qHeadBackward(Tensor dy, Tensor dW, Tensor dBias, Tensor dq, Tensor y, Tensor w);
+
+    /**
+     * Cross-entropy of logits [B, P+S, V] against labels [B, S] (0 = ignore), positions before
+     * prefixLen dropped, fused with argmax correctness. Writes dLogits (gradient of
+     * gradScale · Σ_b lm_loss_b; zero on the prefix and ignored positions) and per sample
+     * stats [B, STATS]: see {@link Stat}.
+     */
+    void lmLoss(LossKind kind, Tensor dLogits, Tensor stats, Tensor logits, Tensor labels, int prefixLen, float gradScale);
+
+    /**
+     * q_halt BCE-with-logits against seq_correct (read from stats): writes dq [B, 2]
+     * (gradient of gradScale · 0.5 · Σ_b bce_b; q_continue gets zero) and the halt columns of stats.
+     */
+    void haltLoss(Tensor dq, Tensor stats, Tensor q, float gradScale);
+
+    /** preds [B, S] = argmax over the vocabulary of logits [B, P+S, V] after the prefix. */
+    void argmax(Tensor preds, Tensor logits, int prefixLen);
+
+    // ---- optimizers -----------------------------------------------------------------------
+
+    /** AdamATan2 with decoupled decay; step counts from 1. */
+    void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float weightDecay, float beta1, float beta2, long step);
+
+    /** AdamW with decoupled decay; step counts from 1. */
+    void adamW(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float weightDecay, float beta1, float beta2, float eps, long step);
+
+    /**
+     * Sparse SignSGD for the puzzle table [ids, ndim]: the gradients of rows with equal ids
+     * [B] are summed, then w ← w·(1 − lr·wd) − lr·sign(g) on each row used once.
+     */
+    void signSgd(Tensor table, Tensor dRows, Tensor ids, float lr, float weightDecay);
+
+    /** shadow ← decay·shadow + (1 − decay)·p (the reference uses decay 0.999). */
+    void ema(Tensor shadow, Tensor p, float decay);
+
+    /** Per-sample statistics columns written by {@link #lmLoss} and {@link #haltLoss}. */
+    final class Stat {
+        public static final int LM_LOSS = 0, CORRECT = 1, COUNT = 2, SEQ_CORRECT = 3, HALT_LOSS = 4, Q_HALT = 5;
+        public static final int COLUMNS = 6;
+
+        private Stat() {}
+    }
+}

@@ -1,0 +1,78 @@
+package trm.engine;
+
+/**
+ * Hands out tensors from two buffers (fp32 and int32) reserved once, so that a training step
+ * allocates nothing.
+ *
+ * <p>Sizing is done by running the same layout code twice: first against a measuring arena,
+ * which returns shape-only tensors and adds up what was asked, then against a real one of
+ * exactly that size. That keeps the size and the layout from drifting apart.
+ */
+public final class TensorArena {
+    private final Device device;
+    private final Tensor f32;
+    private final Tensor i32;
+    private long usedF32;
+    private long usedI32;
+
+    private TensorArena(Device device, Tensor f32, Tensor i32) {
+        this.device = device;
+        this.f32 = f32;
+        this.i32 = i32;
+    }
+
+    /** An arena that only measures: tensors it returns have no storage. */
+    public static TensorArena measuring() {
+        return new TensorArena(null, null, null);
+    }
+
+    /** An arena holding exactly what {@code measured} was asked for. */
+    public static TensorArena sizedLike(Device device, TensorArena measured) {
+        if (!measured.isMeasuring()) throw new IllegalArgumentException("expected a measuring arena");
+        Tensor f = device.allocate(DType.F32, Math.toIntExact(Math.max(1, measured.usedF32)));
+        Tensor i = device.allocate(DType.I32, Math.toIntExact(Math.max(1, measured.usedI32)));
+        return new TensorArena(device, f, i);
+    }
+
+    public boolean isMeasuring() { return device == null; }
+
+    public Tensor f32(int... shape) {
+        long n = Tensor.numel(shape);
+        // Round each tensor to 16 elements (64 bytes) so device kernels see aligned rows.
+        long start = usedF32;
+        usedF32 += (n + 15) & ~15L;
+        if (isMeasuring()) return new Tensor(MeasureOnly.INSTANCE, DType.F32, shape, null, start);
+        if (usedF32 > f32.numel()) throw new IllegalStateException("arena exhausted (fp32): layout changed after sizing");
+        return f32.slice(start, shape);
+    }
+
+    public Tensor i32(int... shape) {
+        long n = Tensor.numel(shape);
+        long start = usedI32;
+        usedI32 += (n + 15) & ~15L;
+        if (isMeasuring()) return new Tensor(MeasureOnly.INSTANCE, DType.I32, shape, null, start);
+        if (usedI32 > i32.numel()) throw new IllegalStateException("arena exhausted (int32): layout changed after sizing");
+        return i32.slice(start, shape);
+    }
+
+    /** Bytes reserved (or, while measuring, asked for so far). */
+    public long bytes() { return usedF32 * 4 + usedI32 * 4; }
+
+    /** Stand-in device for shape-only tensors of a measuring arena. */
+    private static final class MeasureOnly implements Device {
+        static final MeasureOnly INSTANCE = new MeasureOnly();
+
+        @Override public String name() { return "measure"; }
+        @Override public Tensor allocate(DType dtype, int... shape) { throw unsupported(); }
+        @Override public void upload(Tensor dst, float[] src) { throw unsupported(); }
+        @Override public void upload(Tensor dst, int[] src) { throw unsupported(); }
+        @Override public void download(Tensor src, float[] dst) { throw unsupported(); }
+        @Override public void download(Tensor src, int[] dst) { throw unsupported(); }
+        @Override public Ops ops() { throw unsupported(); }
+        @Override public long transfers() { return 0; }
+
+        private static UnsupportedOperationException unsupported() {
+            return new UnsupportedOperationException("a measuring arena's tensors have no storage");
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package trm.engine.cpu;
+
+import trm.engine.LossKind;
+import trm.engine.Ops;
+import trm.engine.Tensor;
+
+import java.util.Arrays;
+
+/** Unpacks tensors into arrays, offsets and sizes, and calls the plain-Java layers. */
+final class CpuOps implements Ops {
+
+    private static int rows(Tensor t) { return Math.toIntExact(t.numel() / t.dim(-1)); }
+
+    private static int n(Tensor t) { return Math.toIntExact(t.numel()); }
+
+    private static void same(Tensor a, Tensor b, String op) {
+        if (a.numel() != b.numel())
+            throw new IllegalArgumentException(op + ": size mismatch " + a + " vs " + b);
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        Arrays.fill(t.f32(), t.off(), t.off() + n(t), value);
+    }
+
+    @Override
+    public void add(Tensor out, Tensor a, Tensor b) {
+        same(out, a, "add");
+        same(out, b, "add");
+        int n = n(out);
+        Parallel.forRange(n, 1 << 14, (i0, i1) -> Vec.add(out.f32(), out.off() + i0, a.f32(), a.off() + i0, b.f32(), b.off() + i0, i1 - i0));
+    }
+
+    @Override
+    public void copy(Tensor dst, Tensor src) {
+        same(dst, src, "copy");
+        if (dst.storage() instanceof int[] d) System.arraycopy(src.i32(), src.off(), d, dst.off(), n(dst));
+        else System.arraycopy(src.f32(), src.off(), dst.f32(), dst.off(), n(dst));
+    }
+
+    @Override
+    public void transpose(Tensor out, Tensor in) {
+        same(out, in, "transpose");
+        Transpose.forward(out.f32(), out.off(), in.f32(), in.off(), in.dim(0), in.dim(1), in.dim(2));
+    }
+
+    @Override
+    public void embed(Tensor out, Tensor tokens, Tensor ids, Tensor tokenTable, Tensor puzzleTable, Tensor posTable,
+                      int prefixLen, float scale) {
+        int B = tokens.dim(0), S = tokens.dim(1), D = tokenTable.dim(1);
+        out.expect("embedding output", B, prefixLen + S, D);
+        Embedding.forward(out.f32(), out.off(), tokens.i32(), tokens.off(), ids.i32(), ids.off(), tokenTable.f32(), tokenTable.off(),
+                puzzleTable == null ? null : puzzleTable.f32(), puzzleTable == null ? 0 : puzzleTable.off(),
+                puzzleTable == null ? 0 : puzzleTable.dim(1),
+                posTable == null ? null : posTable.f32(), posTable == null ? 0 : posTable.off(), B, prefixLen, S, D, scale);
+    }
+
+    @Override
+    public void embedBackward(Tensor dOut, Tensor tokens, Tensor dTokenTable, Tensor dPuzzleRows, Tensor dPosTable,
+                              int prefixLen, float scale, boolean learnedPos) {
+        int B = tokens.dim(0), S = tokens.dim(1), D = dTokenTable.dim(1);
+        Embedding.backward(dOut.f32(), dOut.off(), tokens.i32(), tokens.off(), dTokenTable.f32(), dTokenTable.off(),
+                dPuzzleRows == null ? null : dPuzzleRows.f32(), dPuzzleRows == null ? 0 : dPuzzleRows.off(),
+                dPuzzleRows == null ? 0 : dPuzzleRows.dim(1),
+                dPosTable == null ? null : dPosTable.f32(), dPosTable == null ? 0 : dPosTable.off(), B, prefixLen, S, D, scale, learnedPos);
+    }
+
+    @Override
+    public void linear(Tensor out, Tensor in, Tensor w, Tensor bias) {
+        int K = w.dim(1), N = w.dim(0), M = rows(in);
+        if (in.dim(-1) != K || out.dim(-1) != N || rows(out) != M)
+            throw new IllegalArgumentException("linear: " + in + " · " + w + "ᵀ → " + out);
+        Matmul.forward(out.f32(), out.off(), in.f32(), in.off(), w.f32(), w.off(),
+                bias == null ? null : bias.f32(), bias == null ? 0 : bias.off(), M, K, N);
+    }
+
+    @Override
+    public void linearBackward(Tensor dIn, boolean accumulate, Tensor dW, Tensor dBias, Tensor dOut, Tensor in, Tensor w) {
+        int K = w.dim(1), N = w.dim(0), M = rows(in);
+        if (dIn != null) Matmul.backwardInput(dIn.f32(), dIn.off(), dOut.f32(), dOut.off(), w.f32(), w.off(), M, K, N, accumulate);
+        Matmul.backwardWeight(dW.f32(), dW.off(), dBias == null ? null : dBias.f32(), dBias == null ? 0 : dBias.off(),
+                dOut.f32(), dOut.off(), in.f32(), in.off(), M, K, N);
+    }
+
+    @Override
+    public void swiglu(Tensor out, Tensor gateUp) {
+        SwiGlu.forward(out.f32(), out.off(), gateUp.f32(), gateUp.off(), rows(out), out.dim(-1));
+    }
+
+    @Override
+    public void swigluBackward(Tensor dGateUp, Tensor dOut, Tensor gateUp) {
+        SwiGlu.backward(dGateUp.f32(), dGateUp.off(), dOut.f32(), dOut.off(), gateUp.f32(), gateUp.off(), rows(dOut), dOut.dim(-1));
+    }
+
+    @Override
+    public void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps) {
+        same(out, a, "addRmsNorm");
+        same(out, b, "addRmsNorm");
+        AddRmsNorm.forward(out.f32(), out.off(), rstd == null ? null : rstd.f32(), rstd == null ? 0 : rstd.off(),
+                a.f32(), a.off(), b.f32(), b.off(), rows(out), out.dim(-1), eps);
+    }
+
+    @Override
+    public void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd) {
+        AddRmsNorm.backward(dIn.f32(), dIn.off(), dOut.f32(), dOut.off(), out.f32(), out.off(), rstd.f32(), rstd.off(),
+                rows(out), out.dim(-1));
+    }
+
+    @Override
+    public void rope(Tensor qkv, Tensor cos, Tensor sin, int heads) {
+        int hd = cos.dim(1);
+        Rope.forward(qkv.f32(), qkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), qkv.dim(0), qkv.dim(1), heads, hd);
+    }
+
+    @Override
+    public void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads) {
+        int hd = cos.dim(1);
+        Rope.backward(dqkv.f32(), dqkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), dqkv.dim(0), dqkv.dim(1), heads, hd);
+    }
+
+    @Override
+    public void attention(Tensor out, Tensor probs, Tensor qkv, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
+        Attention.forward(out.f32(), out.off(), probs == null ? null : probs.f32(), probs == null ? 0 : probs.off(),
+                qkv.f32(), qkv.off(), B, L, heads, hd);
+    }
+
+    @Override
+    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
+        Attention.backward(dqkv.f32(), dqkv.off(), dOut.f32(), dOut.off(), qkv.f32(), qkv.off(), probs.f32(), probs.off(), B, L, heads, hd);
+    }
+
+    @Override
+    public void qHead(Tensor q, Tensor y, Tensor w, Tensor bias) {
+        QHead.forward(q.f32(), q.off(), y.f32(), y.off(), w.f32(), w.off(), bias.f32(), bias.off(), y.dim(0), y.dim(1), y.dim(2));
+    }
+
+    @Override
+    public void qHeadBackward(Tensor dy, Tensor dW, Tensor dBias, Tensor dq, Tensor y, Tensor w) {
+        QHead.backward(dy.f32(), dy.off(), dW.f32(), dW.off(), dBias.f32(), dBias.off(), dq.f32(), dq.off(),
+                y.f32(), y.off(), w.f32(), w.off(), y.dim(0), y.dim(1), y.dim(2));
+    }
+
+    @Override
+    public void lmLoss(LossKind kind, Tensor dLogits, Tensor stats, Tensor logits, Tensor labels, int prefixLen, float gradScale) {
+        int B = labels.dim(0), S = labels.dim(1), V = logits.dim(2);
+        CrossEntropy.forwardBackward(kind, dLogits == null ? null : dLogits.f32(), dLogits == null ? 0 : dLogits.off(),
+                stats.f32(), stats.off(), logits.f32(), logits.off(), labels.i32(), labels.off(), B, prefixLen, S, V, gradScale);
+    }
+
+    @Override
+    public void haltLoss(Tensor dq, Tensor stats, Tensor q, float gradScale) {
+        HaltLoss.forwardBackward(dq == null ? null : dq.f32(), dq == null ? 0 : dq.off(), stats.f32(), stats.off(),
+                q.f32(), q.off(), q.dim(0), gradScale);
+    }
+
+    @Override
+    public void argmax(Tensor preds, Tensor logits, int prefixLen) {
+        CrossEntropy.argmax(preds.i32(), preds.off(), logits.f32(), logits.off(), preds.dim(0), prefixLen, preds.dim(1), logits.dim(2));
+    }
+
+    @Override
+    public void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, long step) {
+        Optimizers.adamAtan2(p.f32(), p.off(), g.f32(), g.off(), m.f32(), m.off(), v.f32(), v.off(), n(p), lr, wd, beta1, beta2, step);
+    }
+
+    @Override
+    public void adamW(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, float eps, long step) {
+        Optimizers.adamW(p.f32(), p.off(), g.f32(), g.off(), m.f32(), m.off(), v.f32(), v.off(), n(p), lr, wd, beta1, beta2, eps, step);
+    }
+
+    @Override
+    public void signSgd(Tensor table, Tensor dRows, Tensor ids, float lr, float wd) {
+        Optimizers.signSgd(table.f32(), table.off(), dRows.f32(), dRows.off(), ids.i32(), ids.off(), ids.dim(0), table.dim(1), lr, wd);
+    }
+
+    @Override
+    public void ema(Tensor shadow, Tensor p, float decay) {
+        same(shadow, p, "ema");
+        Optimizers.ema(shadow.f32(), shadow.off(), p.f32(), p.off(), n(p), decay);
+    }
+}
