@@ -1,0 +1,181 @@
+package trm.engine.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import trm.engine.LossKind;
+import trm.engine.TrmException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * TRM's architecture, under the reference's own key names so configs map one to one.
+ * Keys of the reference's files that do not change what we compute (name, H_layers,
+ * forward_dtype, batch_size) are accepted and ignored; any other unknown key is an error.
+ */
+@JsonIgnoreProperties(value = {"name", "H_layers", "forward_dtype", "batch_size"}, allowSetters = true)
+public record TrmConfig(
+        @JsonProperty(value = "hidden_size", required = true) int hiddenSize,
+        @JsonProperty(value = "num_heads", required = true) int numHeads,
+        @JsonProperty(value = "expansion", required = true) double expansion,
+        @JsonProperty(value = "L_layers", required = true) int layers,
+        @JsonProperty(value = "H_cycles", required = true) int hCycles,
+        @JsonProperty(value = "L_cycles", required = true) int lCycles,
+        @JsonProperty(value = "mlp_t", required = true) boolean mlpT,
+        @JsonProperty(value = "pos_encodings", required = true) String posEncodings,
+        @JsonProperty(value = "puzzle_emb_ndim", required = true) int puzzleEmbNdim,
+        @JsonProperty(value = "puzzle_emb_len", required = true) int puzzleEmbLen,
+        @JsonProperty(value = "halt_max_steps", required = true) int haltMaxSteps,
+        @JsonProperty(value = "halt_exploration_prob", required = true) double haltExplorationProb,
+        @JsonProperty(value = "no_ACT_continue", required = true) boolean noActContinue,
+        @JsonProperty(value = "rms_norm_eps", required = true) double rmsNormEps,
+        @JsonProperty(value = "rope_theta", required = true) double ropeTheta,
+        @JsonProperty(value = "seq_len", required = true) int seqLen,
+        @JsonProperty(value = "vocab_size", required = true) int vocabSize,
+        @JsonProperty(value = "num_puzzle_identifiers", required = true) int numPuzzleIdentifiers,
+        @JsonProperty(value = "loss_type", required = true) String lossType) {
+
+    public static final List<String> PRESETS = List.of("sudoku-mlp", "sudoku-att", "maze-att", "arc-att");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public TrmConfig {
+        check(hiddenSize > 0, "hidden_size must be positive");
+        check(layers > 0, "L_layers must be positive");
+        check(hCycles > 0 && lCycles > 0, "H_cycles and L_cycles must be positive");
+        check(expansion > 0, "expansion must be positive");
+        check(List.of("rope", "learned", "none").contains(posEncodings), "pos_encodings must be rope, learned or none, not '" + posEncodings + "'");
+        check(mlpT || (numHeads > 0 && hiddenSize % numHeads == 0), "hidden_size must be divisible by num_heads");
+        check(mlpT || !"rope".equals(posEncodings) || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
+        check(puzzleEmbNdim >= 0 && puzzleEmbLen >= 0, "puzzle_emb_ndim and puzzle_emb_len must not be negative");
+        check(puzzleEmbNdim == 0 || numPuzzleIdentifiers > 0, "num_puzzle_identifiers must be positive when puzzle_emb_ndim > 0");
+        check(puzzleEmbNdim <= Math.max(1, puzzleEmbLen == 0 ? Integer.MAX_VALUE : puzzleEmbLen) * hiddenSize,
+                "puzzle_emb_ndim does not fit in puzzle_emb_len · hidden_size");
+        check(haltMaxSteps > 0, "halt_max_steps must be positive");
+        check(haltExplorationProb >= 0 && haltExplorationProb <= 1, "halt_exploration_prob must be in [0, 1]");
+        check(seqLen > 0 && vocabSize > 1, "seq_len and vocab_size must be positive");
+        check(rmsNormEps > 0, "rms_norm_eps must be positive");
+        LossKind.parse(lossType);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) throw new TrmException("config: " + message);
+    }
+
+    // ---- derived shapes ------------------------------------------------------------------
+
+    /** Prefix positions taken by the puzzle embedding (0 in the config: ceil(ndim / D)). */
+    public int prefixLen() {
+        if (puzzleEmbNdim == 0) return 0;
+        return puzzleEmbLen == 0 ? (puzzleEmbNdim + hiddenSize - 1) / hiddenSize : puzzleEmbLen;
+    }
+
+    /** Positions the network sees: prefix + puzzle cells. */
+    public int totalLen() { return prefixLen() + seqLen; }
+
+    public int headDim() { return hiddenSize / numHeads; }
+
+    /** SwiGLU width for an input of width w: round_up(round(expansion · w · 2/3), 256). */
+    public int swigluInter(int w) {
+        long r = Math.round(expansion * w * 2.0 / 3.0);
+        return (int) ((r + 255) / 256 * 256);
+    }
+
+    public int interChannels() { return swigluInter(hiddenSize); }
+
+    public int interTokens() { return swigluInter(totalLen()); }
+
+    public boolean rope() { return !mlpT && "rope".equals(posEncodings); }
+
+    public boolean learnedPos() { return "learned".equals(posEncodings); }
+
+    public LossKind loss() { return LossKind.parse(lossType); }
+
+    public float embedScale() { return (float) Math.sqrt(hiddenSize); }
+
+    // ---- presets and JSON ---------------------------------------------------------------
+
+    /** The reference's configurations (spec table). */
+    public static TrmConfig preset(String name) {
+        return switch (name) {
+            case "sudoku-mlp" -> new TrmConfig(512, 8, 4, 2, 3, 6, true, "none", 512, 16, 16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
+            case "sudoku-att" -> new TrmConfig(512, 8, 4, 2, 3, 6, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
+            case "maze-att" -> new TrmConfig(512, 8, 4, 2, 3, 4, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 900, 6, 1, "stablemax");
+            case "arc-att" -> new TrmConfig(512, 8, 4, 2, 3, 4, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 900, 12, 1, "stablemax");
+            default -> throw new TrmException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");
+        };
+    }
+
+    public TrmConfig withSeqLen(int seqLen, int vocabSize) {
+        return new TrmConfig(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncodings, puzzleEmbNdim,
+                puzzleEmbLen, haltMaxSteps, haltExplorationProb, noActContinue, rmsNormEps, ropeTheta, seqLen, vocabSize,
+                numPuzzleIdentifiers, lossType);
+    }
+
+    public TrmConfig withPuzzleIdentifiers(int n) {
+        return new TrmConfig(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncodings, puzzleEmbNdim,
+                puzzleEmbLen, haltMaxSteps, haltExplorationProb, noActContinue, rmsNormEps, ropeTheta, seqLen, vocabSize,
+                n, lossType);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TrmConfig fromJson(String json, String source) {
+        try {
+            return JSON.readValue(json, TrmConfig.class);
+        } catch (JsonProcessingException e) {
+            // Jackson wraps what the record's constructor throws: surface our own message.
+            for (Throwable c = e; c != null; c = c.getCause())
+                if (c instanceof TrmException t) throw new TrmException(source + ": " + t.getMessage());
+            if (e instanceof UnrecognizedPropertyException u)
+                throw new TrmException(source + ": unknown config key '" + u.getPropertyName() + "'");
+            if (e instanceof MismatchedInputException m) {
+                String path = m.getPath().isEmpty() ? "" : " (key '" + m.getPath().getLast().getFieldName() + "')";
+                throw new TrmException(source + ": " + firstLine(m.getOriginalMessage()) + path);
+            }
+            throw new TrmException(source + ": not valid JSON (" + firstLine(e.getOriginalMessage()) + ")");
+        }
+    }
+
+    public static TrmConfig read(Path file) {
+        try {
+            return fromJson(Files.readString(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new TrmException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new TrmException("cannot read config " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A preset name or a JSON file path. */
+    public static TrmConfig load(String presetOrPath) {
+        if (PRESETS.contains(presetOrPath)) return preset(presetOrPath);
+        Path p = Path.of(presetOrPath);
+        if (presetOrPath.endsWith(".json") || Files.exists(p)) return read(p);
+        return preset(presetOrPath); // throws the "unknown preset" message
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

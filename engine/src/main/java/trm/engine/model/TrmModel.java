@@ -1,0 +1,216 @@
+package trm.engine.model;
+
+import trm.engine.DType;
+import trm.engine.Ops;
+import trm.engine.Tensor;
+import trm.engine.model.Workspace.BlockActs;
+
+/**
+ * TRM's recursion on any device: one network of L_layers blocks applied n times to the latent
+ * z and once to the answer y per cycle, T cycles per supervision step, only the last cycle
+ * back-propagated. Written once against {@link Ops}; the device decides how each op runs.
+ */
+public final class TrmModel {
+    public final TrmConfig config;
+    public final TrmWeights weights;
+    /** Gradients of the flat parameters, same layout. */
+    public final Tensor grads;
+    private final Ops ops;
+    private final Layer[] layers, layerGrads;
+    private final Tensor embed, pos, lmHead, qW, qB;
+    private final Tensor gEmbed, gPos, gLmHead, gQW, gQB;
+
+    /** The weights of one block (the unused variant's tensors are null). */
+    private record Layer(Tensor tokGateUp, Tensor tokDown, Tensor qkv, Tensor o, Tensor gateUp, Tensor down) {}
+
+    public TrmModel(TrmWeights weights) {
+        this.config = weights.config;
+        this.weights = weights;
+        this.ops = weights.device.ops();
+        this.grads = weights.device.allocate(DType.F32, Math.toIntExact(weights.layout.size()));
+        this.layers = new Layer[config.layers()];
+        this.layerGrads = new Layer[config.layers()];
+        for (int i = 0; i < config.layers(); i++) {
+            layers[i] = layer(weights.params, i);
+            layerGrads[i] = layer(grads, i);
+        }
+        embed = weights.view(weights.params, ParamLayout.EMBED_TOKENS);
+        gEmbed = weights.view(grads, ParamLayout.EMBED_TOKENS);
+        pos = config.learnedPos() ? weights.view(weights.params, ParamLayout.EMBED_POS) : null;
+        gPos = config.learnedPos() ? weights.view(grads, ParamLayout.EMBED_POS) : null;
+        lmHead = weights.view(weights.params, ParamLayout.LM_HEAD);
+        gLmHead = weights.view(grads, ParamLayout.LM_HEAD);
+        qW = weights.view(weights.params, ParamLayout.Q_HEAD_W);
+        gQW = weights.view(grads, ParamLayout.Q_HEAD_W);
+        qB = weights.view(weights.params, ParamLayout.Q_HEAD_B);
+        gQB = weights.view(grads, ParamLayout.Q_HEAD_B);
+    }
+
+    private Layer layer(Tensor flat, int i) {
+        var w = weights;
+        return config.mlpT()
+                ? new Layer(w.view(flat, ParamLayout.layer(i, "mlp_t.gate_up_proj.weight")), w.view(flat, ParamLayout.layer(i, "mlp_t.down_proj.weight")),
+                null, null, w.view(flat, ParamLayout.layer(i, "mlp.gate_up_proj.weight")), w.view(flat, ParamLayout.layer(i, "mlp.down_proj.weight")))
+                : new Layer(null, null, w.view(flat, ParamLayout.layer(i, "self_attn.qkv_proj.weight")), w.view(flat, ParamLayout.layer(i, "self_attn.o_proj.weight")),
+                w.view(flat, ParamLayout.layer(i, "mlp.gate_up_proj.weight")), w.view(flat, ParamLayout.layer(i, "mlp.down_proj.weight")));
+    }
+
+    public Workspace workspace(int batch, boolean training) {
+        return Workspace.allocate(config, weights.device, batch, training);
+    }
+
+    /** Sets every slot's carry to the init buffers (the state of a fresh or halted slot). */
+    public void resetCarry(Workspace ws) {
+        int B = ws.batch, L = config.totalLen();
+        for (int b = 0; b < B; b++)
+            for (int p = 0; p < L; p++) {
+                ops.copy(ws.y.get(b).get(p), weights.hInit);
+                ops.copy(ws.z.get(b).get(p), weights.lInit);
+            }
+    }
+
+    // ---- one supervision step ------------------------------------------------------------
+
+    /**
+     * One supervision step on ws.tokens / ws.puzzleIds with the carry ws.y, ws.z, which it
+     * replaces with the new (detached) carry. Writes logits, q and, when {@code withLoss},
+     * the per-sample stats against ws.labels. With {@code withGradient}, also the gradients
+     * of gradScale · (Σ lm_loss + 0.5 Σ q_halt_loss): into {@link #grads} (zeroed first) and
+     * ws.dPuzzleRows.
+     */
+    public void step(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {
+        if (withGradient && !ws.training) throw new IllegalArgumentException("workspace was allocated without training buffers");
+        int P = config.prefixLen();
+        ops.embed(ws.x, ws.tokens, ws.puzzleIds, embed, weights.puzzleTable, pos, P, config.embedScale());
+        int T = config.hCycles(), n = config.lCycles();
+        for (int c = 0; c < (withGradient ? T - 1 : T); c++) {
+            ops.add(ws.inj, ws.y, ws.x);
+            for (int i = 0; i < n; i++) netInPlace(ws, ws.z, ws.inj);
+            netInPlace(ws, ws.y, ws.z);
+        }
+        Tensor yOut = ws.y;
+        if (withGradient) {
+            ops.add(ws.inj, ws.y, ws.x);
+            Tensor zc = ws.z;
+            for (int i = 0; i < n; i++) zc = netSaved(ws, i, zc, ws.inj);
+            yOut = netSaved(ws, n, ws.y, zc);
+            ops.copy(ws.z, zc); // the new carry; gradients never flow into it
+            ops.copy(ws.y, yOut);
+        }
+        heads(ws, yOut);
+        if (withLoss || withGradient) {
+            ops.lmLoss(config.loss(), withGradient ? ws.dLogits : null, ws.stats, ws.logits, ws.labels, P, gradScale);
+            ops.haltLoss(withGradient ? ws.dq : null, ws.stats, ws.q, gradScale);
+        }
+        if (withGradient) backward(ws, yOut);
+    }
+
+    private void heads(Workspace ws, Tensor y) {
+        int B = ws.batch, L = config.totalLen(), D = config.hiddenSize();
+        ops.linear(ws.logits.view(B * L, config.vocabSize()), y.view(B * L, D), lmHead, null);
+        ops.qHead(ws.q, y, qW, qB);
+    }
+
+    /** h ← net(h, inject), in place, keeping nothing for backward. */
+    private void netInPlace(Workspace ws, Tensor h, Tensor inject) {
+        ops.add(h, h, inject);
+        for (int l = 0; l < layers.length; l++) blockForward(ws, l, h, h, ws.scratchActs, false);
+    }
+
+    /** Application {@code app} of the gradient cycle: returns net(h, inject), saving what backward needs. */
+    private Tensor netSaved(Workspace ws, int app, Tensor h, Tensor inject) {
+        ops.add(ws.h0[app], h, inject);
+        Tensor cur = ws.h0[app];
+        for (int l = 0; l < layers.length; l++) {
+            BlockActs a = ws.saved[app][l];
+            blockForward(ws, l, cur, a.out(), a, true);
+            cur = a.out();
+        }
+        return cur;
+    }
+
+    private void blockForward(Workspace ws, int l, Tensor in, Tensor out, BlockActs a, boolean save) {
+        Layer w = layers[l];
+        int B = ws.batch, L = config.totalLen(), D = config.hiddenSize();
+        float eps = (float) config.rmsNormEps();
+        if (config.mlpT()) {
+            // Token mixing: the reference transposes to [B, D, L] and norms over its last axis (the sequence).
+            ops.transpose(ws.hT, in);
+            ops.linear(a.guT(), ws.hT.view(B * D, L), w.tokGateUp(), null);
+            ops.swiglu(ws.actT, a.guT());
+            ops.linear(ws.moT, ws.actT, w.tokDown(), null);
+            ops.addRmsNorm(ws.n1T.view(B * D, L), save ? a.rstd1() : null, ws.hT.view(B * D, L), ws.moT, eps);
+            ops.transpose(a.h1(), ws.n1T);
+        } else {
+            ops.linear(a.qkv(), in, w.qkv(), null);
+            if (config.rope()) ops.rope(a.qkv(), weights.ropeCos, weights.ropeSin, config.numHeads());
+            ops.attention(a.attn(), save ? a.probs() : null, a.qkv(), config.numHeads());
+            ops.linear(ws.mo, a.attn().view(B * L, D), w.o(), null);
+            ops.addRmsNorm(a.h1(), save ? a.rstd1() : null, in, ws.mo.view(B, L, D), eps);
+        }
+        ops.linear(a.gu(), a.h1().view(B * L, D), w.gateUp(), null);
+        ops.swiglu(ws.act, a.gu());
+        ops.linear(ws.mo, ws.act, w.down(), null);
+        ops.addRmsNorm(out, save ? a.rstd2() : null, a.h1(), ws.mo.view(B, L, D), eps);
+    }
+
+    // ---- backward ------------------------------------------------------------------------------
+
+    private void backward(Workspace ws, Tensor yOut) {
+        int B = ws.batch, L = config.totalLen(), D = config.hiddenSize(), n = config.lCycles();
+        ops.fill(grads, 0f);
+        ops.linearBackward(ws.dA.view(B * L, D), false, gLmHead, null, ws.dLogits.view(B * L, config.vocabSize()),
+                yOut.view(B * L, D), lmHead);
+        ops.qHeadBackward(ws.dA, gQW, gQB, ws.dq, yOut, qW);
+        // y = net(y_old, z_n): y_old came from the no-grad cycles, so only z_n receives gradient.
+        Tensor d = netBackward(ws, n, ws.dA);
+        ops.fill(ws.dX, 0f);
+        for (int k = n - 1; k >= 0; k--) {
+            d = netBackward(ws, k, d); // z_{k+1} = net(z_k, y_old + x): x gets every application's gradient
+            ops.add(ws.dX, ws.dX, d);
+        }
+        ops.embedBackward(ws.dX, ws.tokens, gEmbed, ws.dPuzzleRows, gPos, config.prefixLen(), config.embedScale(), config.learnedPos());
+    }
+
+    /** Gradient w.r.t. the input h + inject of application {@code app}, from that w.r.t. its output. */
+    private Tensor netBackward(Workspace ws, int app, Tensor dOut) {
+        Tensor d = dOut;
+        for (int l = layers.length - 1; l >= 0; l--) {
+            Tensor in = l == 0 ? ws.h0[app] : ws.saved[app][l - 1].out();
+            Tensor dIn = d == ws.dA ? ws.dB : ws.dA;
+            blockBackward(ws, l, d, dIn, in, ws.saved[app][l]);
+            d = dIn;
+        }
+        return d;
+    }
+
+    private void blockBackward(Workspace ws, int l, Tensor dOut, Tensor dIn, Tensor in, BlockActs a) {
+        Layer w = layers[l], g = layerGrads[l];
+        int B = ws.batch, L = config.totalLen(), D = config.hiddenSize();
+        Tensor dR = ws.dR.view(B, L, D);
+        // channel MLP: out = rms(h1 + down(swiglu(gate_up(h1))))
+        ops.addRmsNormBackward(dR, dOut, a.out(), a.rstd2());
+        ops.swiglu(ws.act, a.gu()); // recomputed rather than stored
+        ops.linearBackward(ws.dAct, false, g.down(), null, ws.dR, ws.act, w.down());
+        ops.swigluBackward(ws.dGu, ws.dAct, a.gu());
+        ops.linearBackward(ws.dR, true, g.gateUp(), null, ws.dGu, a.h1().view(B * L, D), w.gateUp()); // dR is now dL/dh1
+        if (config.mlpT()) {
+            ops.transpose(ws.dT1, dR);
+            ops.transpose(ws.n1T, a.h1());
+            ops.addRmsNormBackward(ws.dT2.view(B * D, L), ws.dT1.view(B * D, L), ws.n1T.view(B * D, L), a.rstd1());
+            ops.swiglu(ws.actT, a.guT());
+            ops.linearBackward(ws.dActT, false, g.tokDown(), null, ws.dT2.view(B * D, L), ws.actT, w.tokDown());
+            ops.swigluBackward(ws.dGuT, ws.dActT, a.guT());
+            ops.transpose(ws.hT, in);
+            ops.linearBackward(ws.dT2.view(B * D, L), true, g.tokGateUp(), null, ws.dGuT, ws.hT.view(B * D, L), w.tokGateUp());
+            ops.transpose(dIn, ws.dT2);
+        } else {
+            ops.addRmsNormBackward(ws.dR1.view(B, L, D), dR, a.h1(), a.rstd1());
+            ops.linearBackward(ws.dAttn.view(B * L, D), false, g.o(), null, ws.dR1, a.attn().view(B * L, D), w.o());
+            ops.attentionBackward(ws.dQkv, ws.dAttn, a.qkv(), a.probs(), config.numHeads());
+            if (config.rope()) ops.ropeBackward(ws.dQkv, weights.ropeCos, weights.ropeSin, config.numHeads());
+            ops.copy(dIn, ws.dR1);
+            ops.linearBackward(dIn.view(B * L, D), true, g.qkv(), null, ws.dQkv.view(B * L, 3 * D), in.view(B * L, D), w.qkv());
+        }
+    }
+}

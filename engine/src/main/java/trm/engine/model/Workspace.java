@@ -1,0 +1,130 @@
+package trm.engine.model;
+
+import trm.engine.Device;
+import trm.engine.Ops;
+import trm.engine.Tensor;
+import trm.engine.TensorArena;
+
+/**
+ * Every buffer a supervision step touches for a batch of B slots, carved from one arena sized
+ * once: the batch and carry, the embeddings, the heads, the saved activations of the one
+ * cycle that is back-propagated ((n+1) network applications × layers), and scratch.
+ * The T−1 cycles without gradient reuse a single scratch set, so memory does not grow with T.
+ */
+public final class Workspace {
+    /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
+    public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor out, Tensor rstd2,
+                            Tensor guT, Tensor qkv, Tensor probs, Tensor attn) {}
+
+    public final int batch;
+    public final boolean training;
+    public final TensorArena arena;
+
+    // batch and carry
+    public final Tensor tokens, puzzleIds, labels, y, z;
+    // embeddings, injections, heads
+    public final Tensor x, inj, logits, q, stats, preds;
+    // no-gradient scratch block
+    final BlockActs scratchActs;
+    // forward scratch shared by every block
+    final Tensor act, mo, hT, n1T, actT, moT;
+    // training only: saved activations of the gradient cycle, and backward buffers
+    final Tensor[] h0;
+    final BlockActs[][] saved;
+    public final Tensor dLogits, dq, dX, dPuzzleRows;
+    final Tensor dA, dB, dR, dR1, dAct, dGu, dT1, dT2, dActT, dGuT, dAttn, dQkv;
+
+    public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
+        TensorArena measured = TensorArena.measuring();
+        new Workspace(c, batch, training, measured);
+        return new Workspace(c, batch, training, TensorArena.sizedLike(device, measured));
+    }
+
+    private Workspace(TrmConfig c, int B, boolean training, TensorArena a) {
+        this.batch = B;
+        this.training = training;
+        this.arena = a;
+        int S = c.seqLen(), L = c.totalLen(), D = c.hiddenSize(), V = c.vocabSize(), I = c.interChannels();
+        int It = c.mlpT() ? c.interTokens() : 0;
+        tokens = a.i32(B, S);
+        puzzleIds = a.i32(B);
+        labels = a.i32(B, S);
+        y = a.f32(B, L, D);
+        z = a.f32(B, L, D);
+        x = a.f32(B, L, D);
+        inj = a.f32(B, L, D);
+        logits = a.f32(B, L, V);
+        q = a.f32(B, 2);
+        stats = a.f32(B, Ops.Stat.COLUMNS);
+        preds = a.i32(B, S);
+
+        scratchActs = blockActs(c, a, B, false);
+        act = a.f32(B * L, I);
+        mo = a.f32(B * L, D);
+        hT = c.mlpT() ? a.f32(B, D, L) : null;
+        n1T = c.mlpT() ? a.f32(B, D, L) : null;
+        actT = c.mlpT() ? a.f32(B * D, It) : null;
+        moT = c.mlpT() ? a.f32(B * D, L) : null;
+
+        int apps = c.lCycles() + 1;
+        if (training) {
+            h0 = new Tensor[apps];
+            saved = new BlockActs[apps][c.layers()];
+            for (int k = 0; k < apps; k++) {
+                h0[k] = a.f32(B, L, D);
+                for (int l = 0; l < c.layers(); l++) saved[k][l] = blockActs(c, a, B, true);
+            }
+            dLogits = a.f32(B, L, V);
+            dq = a.f32(B, 2);
+            dX = a.f32(B, L, D);
+            dPuzzleRows = c.puzzleEmbNdim() > 0 ? a.f32(B, c.puzzleEmbNdim()) : null;
+            dA = a.f32(B, L, D);
+            dB = a.f32(B, L, D);
+            dR = a.f32(B * L, D);
+            dAct = a.f32(B * L, I);
+            dGu = a.f32(B * L, 2 * I);
+            dR1 = c.mlpT() ? null : a.f32(B * L, D);
+            dAttn = c.mlpT() ? null : a.f32(B, L, D);
+            dQkv = c.mlpT() ? null : a.f32(B, L, 3 * D);
+            dT1 = c.mlpT() ? a.f32(B, D, L) : null;
+            dT2 = c.mlpT() ? a.f32(B, D, L) : null;
+            dActT = c.mlpT() ? a.f32(B * D, It) : null;
+            dGuT = c.mlpT() ? a.f32(B * D, 2 * It) : null;
+        } else {
+            h0 = null;
+            saved = null;
+            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAct = dGu = dT1 = dT2 = dActT = dGuT = dAttn = dQkv = null;
+        }
+    }
+
+    private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward) {
+        int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
+        Tensor h1 = a.f32(B, L, D);
+        Tensor gu = a.f32(B * L, 2 * I);
+        Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
+        Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
+        Tensor guT = null, qkv = null, probs = null, attn = null;
+        if (c.mlpT()) {
+            rstd1 = forBackward ? a.f32(B * D) : null;
+            guT = a.f32(B * D, 2 * c.interTokens());
+        } else {
+            rstd1 = forBackward ? a.f32(B * L) : null;
+            qkv = a.f32(B, L, 3 * D);
+            attn = a.f32(B, L, D);
+            probs = forBackward ? a.f32(B, c.numHeads(), L, L) : null;
+        }
+        return new BlockActs(h1, rstd1, gu, out, rstd2, guT, qkv, probs, attn);
+    }
+
+    /** Every saved activation tensor of the gradient cycle (for tests and diagnostics). */
+    public java.util.List<Tensor> savedActivations() {
+        var all = new java.util.ArrayList<Tensor>();
+        if (saved == null) return all;
+        java.util.Collections.addAll(all, h0);
+        for (BlockActs[] app : saved)
+            for (BlockActs b : app)
+                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.out(), b.rstd2(), b.guT(), b.qkv(), b.probs(), b.attn()})
+                    if (t != null) all.add(t);
+        return all;
+    }
+}
