@@ -1,13 +1,11 @@
 package trm.engine.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import trm.engine.LossKind;
 import trm.engine.TrmException;
 
@@ -22,7 +20,6 @@ import java.util.List;
  * Keys of the reference's files that do not change what we compute (name, H_layers,
  * forward_dtype, batch_size) are accepted and ignored; any other unknown key is an error.
  */
-@JsonIgnoreProperties(value = {"name", "H_layers", "forward_dtype", "batch_size"}, allowSetters = true)
 public record TrmConfig(
         @JsonProperty(value = "hidden_size", required = true) int hiddenSize,
         @JsonProperty(value = "num_heads", required = true) int numHeads,
@@ -61,7 +58,7 @@ public record TrmConfig(
         check(mlpT || !"rope".equals(posEncodings) || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
         check(puzzleEmbNdim >= 0 && puzzleEmbLen >= 0, "puzzle_emb_ndim and puzzle_emb_len must not be negative");
         check(puzzleEmbNdim == 0 || numPuzzleIdentifiers > 0, "num_puzzle_identifiers must be positive when puzzle_emb_ndim > 0");
-        check(puzzleEmbNdim <= Math.max(1, puzzleEmbLen == 0 ? Integer.MAX_VALUE : puzzleEmbLen) * hiddenSize,
+        check(puzzleEmbLen == 0 || (long) puzzleEmbNdim <= (long) puzzleEmbLen * hiddenSize,
                 "puzzle_emb_ndim does not fit in puzzle_emb_len · hidden_size");
         check(haltMaxSteps > 0, "halt_max_steps must be positive");
         check(haltExplorationProb >= 0 && haltExplorationProb <= 1, "halt_exploration_prob must be in [0, 1]");
@@ -138,15 +135,26 @@ public record TrmConfig(
         }
     }
 
+    /** Reference keys that do not change what we compute. */
+    private static final java.util.Set<String> IGNORED_KEYS = java.util.Set.of("name", "H_layers", "forward_dtype", "batch_size");
+
     public static TrmConfig fromJson(String json, String source) {
         try {
-            return JSON.readValue(json, TrmConfig.class);
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) throw new TrmException(source + ": a config must be a JSON object");
+            var obj = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+            var known = java.util.Arrays.stream(TrmConfig.class.getRecordComponents())
+                    .map(rc -> rc.getAccessor().getAnnotation(JsonProperty.class).value()).toList();
+            for (String key : (Iterable<String>) obj::fieldNames) {
+                if (!known.contains(key) && !IGNORED_KEYS.contains(key)) throw new TrmException(source + ": unknown config key '" + key + "'");
+            }
+            for (String key : known) if (!obj.has(key)) throw new TrmException(source + ": missing config key '" + key + "'");
+            obj.remove(IGNORED_KEYS);
+            return JSON.treeToValue(obj, TrmConfig.class);
         } catch (JsonProcessingException e) {
             // Jackson wraps what the record's constructor throws: surface our own message.
             for (Throwable c = e; c != null; c = c.getCause())
                 if (c instanceof TrmException t) throw new TrmException(source + ": " + t.getMessage());
-            if (e instanceof UnrecognizedPropertyException u)
-                throw new TrmException(source + ": unknown config key '" + u.getPropertyName() + "'");
             if (e instanceof MismatchedInputException m) {
                 String path = m.getPath().isEmpty() ? "" : " (key '" + m.getPath().getLast().getFieldName() + "')";
                 throw new TrmException(source + ": " + firstLine(m.getOriginalMessage()) + path);
