@@ -126,6 +126,40 @@ public interface Ops {
     /** shadow ← decay·shadow + (1 − decay)·p (the reference uses decay 0.999). */
     void ema(Tensor shadow, Tensor p, float decay);
 
+    // ---- deep supervision: halting and slot reuse, on the device ----------------------
+
+    /**
+     * After a training or evaluation step: steps += 1; halted = steps ≥ maxSteps, and when
+     * training with maxSteps > 1 also q_halt > 0, subject to exploration: with probability
+     * exploreProb a slot draws min_steps uniformly from [2, maxSteps] and may not halt before.
+     * Random draws come from {@link SlotRandom} keyed by (seed, step, slot), so every device
+     * makes the same decisions.
+     */
+    void haltUpdate(Tensor halted, Tensor steps, Tensor q, int maxSteps, float exploreProb, boolean training,
+                    long seed, long step);
+
+    /** For halted slots: y, z [B, L, D] ← H_init, L_init broadcast; steps ← 0. */
+    void resetCarry(Tensor halted, Tensor y, Tensor z, Tensor hInit, Tensor lInit, Tensor steps);
+
+    /** Int32 rows dst[b] ← src[b] where halted[b] (fresh samples into the slots that finished). */
+    void selectRows(Tensor halted, Tensor dst, Tensor src);
+
+    /**
+     * Adds this step's metrics into metrics [{@link Metric#COLUMNS}]: over halted slots with
+     * a supervised position, count, token accuracy, exact accuracy, q_halt accuracy and steps;
+     * over all slots, lm_loss and q_halt_loss sums. Read by the host only every few steps.
+     */
+    void accumulateMetrics(Tensor metrics, Tensor stats, Tensor halted, Tensor steps);
+
+    /** Columns of {@link #accumulateMetrics}. */
+    final class Metric {
+        public static final int COUNT = 0, ACCURACY = 1, EXACT = 2, Q_HALT_ACCURACY = 3, STEPS = 4, LM_LOSS = 5,
+                Q_HALT_LOSS = 6, SAMPLES = 7;
+        public static final int COLUMNS = 8;
+
+        private Metric() {}
+    }
+
     /** Per-sample statistics columns written by {@link #lmLoss} and {@link #haltLoss}. */
     final class Stat {
         public static final int LM_LOSS = 0, CORRECT = 1, COUNT = 2, SEQ_CORRECT = 3, HALT_LOSS = 4, Q_HALT = 5;

@@ -180,4 +180,30 @@ final class CpuOps implements Ops {
         same(shadow, p, "ema");
         Optimizers.ema(shadow.f32(), shadow.off(), p.f32(), p.off(), n(p), decay);
     }
+
+    @Override
+    public void haltUpdate(Tensor halted, Tensor steps, Tensor q, int maxSteps, float exploreProb, boolean training,
+                           long seed, long step) {
+        Halting.update(halted.i32(), halted.off(), steps.i32(), steps.off(), q.f32(), q.off(), halted.dim(0),
+                maxSteps, exploreProb, training, seed, step);
+    }
+
+    @Override
+    public void resetCarry(Tensor halted, Tensor y, Tensor z, Tensor hInit, Tensor lInit, Tensor steps) {
+        Halting.resetCarry(halted.i32(), halted.off(), y.f32(), y.off(), z.f32(), z.off(), hInit.f32(), hInit.off(),
+                lInit.f32(), lInit.off(), steps.i32(), steps.off(), y.dim(0), y.dim(1), y.dim(2));
+    }
+
+    @Override
+    public void selectRows(Tensor halted, Tensor dst, Tensor src) {
+        same(dst, src, "selectRows");
+        int B = halted.dim(0);
+        Halting.selectRows(halted.i32(), halted.off(), dst.i32(), dst.off(), src.i32(), src.off(), B, n(dst) / B);
+    }
+
+    @Override
+    public void accumulateMetrics(Tensor metrics, Tensor stats, Tensor halted, Tensor steps) {
+        Halting.accumulateMetrics(metrics.f32(), metrics.off(), stats.f32(), stats.off(), halted.i32(), halted.off(),
+                steps.i32(), steps.off(), halted.dim(0));
+    }
 }
