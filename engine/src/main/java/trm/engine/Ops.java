@@ -111,7 +111,7 @@ public interface Ops {
 
     // ---- optimizers -----------------------------------------------------------------------
 
-    /** AdamATan2 with decoupled decay; step counts from 1. */
+    /** AdamATan2 with decoupled decay (the reference's kernel: both bias corrections inside atan2); step counts from 1. */
     void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float weightDecay, float beta1, float beta2, long step);
 
     /** AdamW with decoupled decay; step counts from 1. */

@@ -8,20 +8,22 @@ public final class Optimizers {
     private Optimizers() {}
 
     /**
-     * AdamATan2 as the reference uses it: decoupled decay, then
-     * p −= lr/(1−β1ᵗ) · atan2(m, √v / √(1−β2ᵗ)). atan2 bounds every update by lr·π/2 and needs no ε.
+     * AdamATan2 as the reference's adam-atan2 kernel computes it: decoupled decay, then
+     * p −= lr · atan2(m/(1−β1ᵗ), √v/√(1−β2ᵗ)). Both corrections sit inside atan2 (TRM_SPEC §7
+     * puts the first outside; the code is the reference). atan2 bounds every update by lr·π/2
+     * and needs no ε.
      */
     public static void adamAtan2(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                                  float lr, float wd, float beta1, float beta2, long step) {
         float decay = 1f - lr * wd;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float bc1 = (float) (1 - Math.pow(beta1, step));
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];
                 float mi = m[mo + i] += (1 - beta1) * (gi - m[mo + i]);
                 float vi = v[vo + i] += (1 - beta2) * (gi * gi - v[vo + i]);
-                p[po + i] = p[po + i] * decay - stepSize * (float) Math.atan2(mi, Math.sqrt(vi) / bc2Sqrt);
+                p[po + i] = p[po + i] * decay - lr * (float) Math.atan2(mi / bc1, Math.sqrt(vi) / bc2Sqrt);
             }
         });
     }

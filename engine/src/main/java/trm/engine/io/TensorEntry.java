@@ -61,7 +61,7 @@ public record TensorEntry(String name, SafetensorsDType dtype, int[] shape, byte
             case F32 -> b.asFloatBuffer().put(values);
             case F64 -> { for (int i = 0; i < n; i++) b.putDouble(values[i]); }
             case F16 -> { for (int i = 0; i < n; i++) b.putShort(Float.floatToFloat16(values[i])); }
-            case BF16 -> { for (int i = 0; i < n; i++) b.putShort(floatToBf16(values[i])); }
+            case BF16 -> { for (int i = 0; i < n; i++) b.putShort(trm.engine.Bf16.bits(values[i])); }
             default -> throw new TrmException("tensor " + name + ": " + dtype + " is not a floating type");
         }
         return new TensorEntry(name, dtype, shape, b.array());
@@ -87,7 +87,7 @@ public record TensorEntry(String name, SafetensorsDType dtype, int[] shape, byte
         ByteBuffer b = le(data);
         switch (dtype) {
             case F32 -> b.asFloatBuffer().get(out);
-            case BF16 -> { for (int i = 0; i < n; i++) out[i] = bf16ToFloat(b.getShort(2 * i)); }
+            case BF16 -> { for (int i = 0; i < n; i++) out[i] = trm.engine.Bf16.fromBits(b.getShort(2 * i)); }
             case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(2 * i)); }
             case F64 -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(8 * i); }
             default -> throw new TrmException("tensor " + name + " is " + dtype + ", not a floating type");
@@ -201,18 +201,5 @@ public record TensorEntry(String name, SafetensorsDType dtype, int[] shape, byte
 
     private static ByteBuffer le(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** fp32 to bfloat16 bits, round to nearest even; NaN stays a (quiet) NaN. */
-    static short floatToBf16(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040);
-        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
-        return (short) (rounded >>> 16);
-    }
-
-    /** bfloat16 bits to fp32 (exact). */
-    static float bf16ToFloat(short bits) {
-        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
     }
 }

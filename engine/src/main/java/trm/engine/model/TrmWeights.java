@@ -54,10 +54,13 @@ public final class TrmWeights {
             }
         }
         device.upload(params, flat);
+        // The reference draws H_init / L_init directly in bf16 and saves them so.
         float[] init = new float[config.hiddenSize()];
         TruncatedNormal.fill(init, 0, init.length, 1.0, rng);
+        for (int i = 0; i < init.length; i++) init[i] = trm.engine.Bf16.round(init[i]);
         device.upload(hInit, init);
         TruncatedNormal.fill(init, 0, init.length, 1.0, rng);
+        for (int i = 0; i < init.length; i++) init[i] = trm.engine.Bf16.round(init[i]);
         device.upload(lInit, init);
         if (puzzleTable != null) device.ops().fill(puzzleTable, 0f); // the reference starts it at zero
         return this;
