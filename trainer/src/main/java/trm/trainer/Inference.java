@@ -1,0 +1,128 @@
+package trm.trainer;
+
+import trm.engine.DType;
+import trm.engine.Device;
+import trm.engine.Ops;
+import trm.engine.Ops.Stat;
+import trm.engine.Tensor;
+import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmModel;
+import trm.engine.model.Workspace;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs the recursion for inference and evaluation: up to N_sup supervision steps per sample,
+ * no gradient. Evaluation runs every step (the paper's protocol); solving may stop a sample
+ * as soon as q_halt &gt; 0, keeping the answer it had then.
+ */
+public final class Inference {
+    private final TrmModel model;
+    private final TrmConfig config;
+    private final Device device;
+    private final Ops ops;
+    private final Workspace ws;
+    private final Tensor allHalted, steps;
+    private final int batch;
+
+    /** What the model answered for one sample. */
+    public record Answer(int[] prediction, int stepsUsed, float qHalt, boolean halted, List<int[]> trace) {
+        public double haltConfidence() { return 1 / (1 + Math.exp(-qHalt)); }
+    }
+
+    public Inference(TrmModel model, int batch) {
+        this.model = model;
+        this.config = model.config;
+        this.device = model.weights.device;
+        this.ops = device.ops();
+        this.batch = batch;
+        this.ws = model.workspace(batch, false);
+        int[] ones = new int[batch];
+        Arrays.fill(ones, 1);
+        this.allHalted = device.tensor(ones, batch);
+        this.steps = device.allocate(DType.I32, batch);
+    }
+
+    /** Every sample runs all N_sup steps; metrics as the reference reports them. */
+    public Metrics evaluate(List<Sample> samples) {
+        double count = 0, acc = 0, exact = 0, qAcc = 0, lm = 0, qLoss = 0;
+        for (int from = 0; from < samples.size(); from += batch) {
+            int n = Math.min(batch, samples.size() - from);
+            load(samples.subList(from, from + n));
+            for (int s = 0; s < config.haltMaxSteps(); s++) model.step(ws, true, false, 0f);
+            float[] st = device.toFloats(ws.stats);
+            for (int b = 0; b < n; b++) {
+                int o = b * Stat.COLUMNS;
+                lm += st[o + Stat.LM_LOSS];
+                qLoss += st[o + Stat.HALT_LOSS];
+                if (st[o + Stat.COUNT] == 0) continue;
+                boolean correct = st[o + Stat.SEQ_CORRECT] != 0;
+                count++;
+                acc += st[o + Stat.CORRECT] / st[o + Stat.COUNT];
+                exact += correct ? 1 : 0;
+                qAcc += (st[o + Stat.Q_HALT] >= 0) == correct ? 1 : 0;
+            }
+        }
+        double c = Math.max(1, count), all = Math.max(1, samples.size());
+        return new Metrics((long) count, acc / c, exact / c, qAcc / c, config.haltMaxSteps(), lm / all, qLoss / all);
+    }
+
+    /**
+     * Answers samples (labels ignored). With {@code earlyHalt}, a sample stops at the first
+     * step whose q_halt &gt; 0. With {@code trace}, the answer after every step is kept.
+     */
+    public List<Answer> solve(List<Sample> samples, boolean earlyHalt, boolean trace) {
+        List<Answer> out = new ArrayList<>();
+        int S = config.seqLen();
+        for (int from = 0; from < samples.size(); from += batch) {
+            int n = Math.min(batch, samples.size() - from);
+            load(samples.subList(from, from + n));
+            int[][] answer = new int[n][];
+            int[] used = new int[n];
+            float[] qHalt = new float[n];
+            boolean[] done = new boolean[n];
+            List<List<int[]>> traces = new ArrayList<>();
+            for (int b = 0; b < n; b++) traces.add(new ArrayList<>());
+            for (int s = 1; s <= config.haltMaxSteps(); s++) {
+                model.step(ws, false, false, 0f);
+                ops.argmax(ws.preds, ws.logits, config.prefixLen());
+                int[] preds = device.toInts(ws.preds);
+                float[] q = device.toFloats(ws.q);
+                boolean all = true;
+                for (int b = 0; b < n; b++) {
+                    if (done[b]) continue;
+                    int[] p = Arrays.copyOfRange(preds, b * S, (b + 1) * S);
+                    if (trace) traces.get(b).add(p);
+                    answer[b] = p;
+                    used[b] = s;
+                    qHalt[b] = q[b * 2];
+                    if (earlyHalt && q[b * 2] > 0) done[b] = true;
+                    all &= done[b];
+                }
+                if (earlyHalt && all) break;
+            }
+            for (int b = 0; b < n; b++) out.add(new Answer(answer[b], used[b], qHalt[b], qHalt[b] > 0, traces.get(b)));
+        }
+        return out;
+    }
+
+    /** Uploads up to {@code batch} samples (the rest of the batch repeats the last) and resets the carry. */
+    private void load(List<Sample> chunk) {
+        int S = config.seqLen();
+        int[] tokens = new int[batch * S], labels = new int[batch * S], ids = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            Sample s = chunk.get(Math.min(b, chunk.size() - 1));
+            if (s.inputs().length != S)
+                throw new trm.engine.TrmException("a sample has " + s.inputs().length + " tokens; the model expects " + S);
+            System.arraycopy(s.inputs(), 0, tokens, b * S, S);
+            if (s.labels() != null) System.arraycopy(s.labels(), 0, labels, b * S, S);
+            ids[b] = s.puzzleId();
+        }
+        device.upload(ws.tokens, tokens);
+        device.upload(ws.labels, labels);
+        device.upload(ws.puzzleIds, ids);
+        ops.resetCarry(allHalted, ws.y, ws.z, model.weights.hInit, model.weights.lInit, steps);
+    }
+}

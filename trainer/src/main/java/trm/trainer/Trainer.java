@@ -1,0 +1,216 @@
+package trm.trainer;
+
+import trm.engine.DType;
+import trm.engine.Device;
+import trm.engine.Ops;
+import trm.engine.Tensor;
+import trm.engine.TrmException;
+import trm.engine.io.ModelCheckpoint;
+import trm.engine.io.Safetensors;
+import trm.engine.io.SafetensorsFile;
+import trm.engine.io.TensorEntry;
+import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmModel;
+import trm.engine.model.TrmWeights;
+import trm.engine.model.Workspace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deep supervision with adaptive halting, as the reference trains: B slots persist across
+ * optimizer steps, each carrying (y, z, steps, halted, its sample). Every step, halted slots
+ * take this step's fresh sample and restart from the init buffers; one supervision step runs
+ * on all slots; the optimizer, SignSGD on the puzzle table and the EMA update follow; then
+ * the halting rule decides which slots are done. Everything but the fresh samples stays on
+ * the device; metrics are summed there and read when asked.
+ */
+public final class Trainer {
+    private static final String T = "_trainer.";
+
+    public final TrmConfig config;
+    public final TrainOptions options;
+    public final Device device;
+    public final TrmWeights weights;
+    public final TrmModel model;
+    private final Ops ops;
+    private final Workspace ws;
+    private final SampleSource data;
+    private final Tensor adamM, adamV, ema, backup;
+    private final Tensor halted, steps, freshTokens, freshLabels, freshIds, metrics;
+    private final int[] hostTokens, hostLabels, hostIds;
+    private long step;
+
+    public Trainer(TrmConfig config, TrainOptions options, Device device, SampleSource data) {
+        if (data.seqLen() != config.seqLen())
+            throw new TrmException("data has sequences of " + data.seqLen() + " tokens but the config's seq_len is " + config.seqLen());
+        if (data.vocabSize() > config.vocabSize())
+            throw new TrmException("data uses " + data.vocabSize() + " token ids but the config's vocab_size is " + config.vocabSize());
+        if (config.puzzleEmbNdim() > 0 && data.numPuzzleIdentifiers() > config.numPuzzleIdentifiers())
+            throw new TrmException("data has " + data.numPuzzleIdentifiers() + " puzzle identifiers but the config has "
+                    + config.numPuzzleIdentifiers());
+        this.config = config;
+        this.options = options;
+        this.device = device;
+        this.data = data;
+        this.ops = device.ops();
+        this.weights = new TrmWeights(config, device).initialize(options.seed());
+        this.model = new TrmModel(weights);
+        int B = options.batch(), S = config.seqLen();
+        this.ws = model.workspace(B, true);
+        int n = Math.toIntExact(weights.layout.size());
+        adamM = device.allocate(DType.F32, n);
+        adamV = device.allocate(DType.F32, n);
+        ema = device.allocate(DType.F32, n);
+        backup = device.allocate(DType.F32, n);
+        ops.copy(ema, weights.params);
+        halted = device.allocate(DType.I32, B);
+        steps = device.allocate(DType.I32, B);
+        freshTokens = device.allocate(DType.I32, B, S);
+        freshLabels = device.allocate(DType.I32, B, S);
+        freshIds = device.allocate(DType.I32, B);
+        metrics = device.allocate(DType.F32, Ops.Metric.COLUMNS);
+        hostTokens = new int[B * S];
+        hostLabels = new int[B * S];
+        hostIds = new int[B];
+        int[] all = new int[B];
+        java.util.Arrays.fill(all, 1);
+        device.upload(halted, all); // every slot starts halted, so the first step fills them all
+    }
+
+    /** Optimizer steps done so far. */
+    public long step() { return step; }
+
+    public boolean done() { return step >= options.steps(); }
+
+    public double lr() {
+        return TrainOptions.scheduledLr(options.lr(), Math.max(1, step), options.warmupSteps(), options.steps(), options.lrMinRatio());
+    }
+
+    /** One optimizer step. */
+    public void trainStep() {
+        step++;
+        int B = options.batch(), S = config.seqLen();
+        // The reference draws a full batch every step; only halted slots take theirs.
+        for (int b = 0; b < B; b++) {
+            Sample s = data.sample((step - 1) * B + b);
+            System.arraycopy(s.inputs(), 0, hostTokens, b * S, S);
+            System.arraycopy(s.labels(), 0, hostLabels, b * S, S);
+            hostIds[b] = s.puzzleId();
+        }
+        device.upload(freshTokens, hostTokens);
+        device.upload(freshLabels, hostLabels);
+        device.upload(freshIds, hostIds);
+        ops.selectRows(halted, ws.tokens, freshTokens);
+        ops.selectRows(halted, ws.labels, freshLabels);
+        ops.selectRows(halted, ws.puzzleIds, freshIds);
+        ops.resetCarry(halted, ws.y, ws.z, weights.hInit, weights.lInit, steps);
+
+        model.step(ws, true, true, 1f / B);
+
+        float lr = (float) TrainOptions.scheduledLr(options.lr(), step, options.warmupSteps(), options.steps(), options.lrMinRatio());
+        float b1 = (float) options.beta1(), b2 = (float) options.beta2(), wd = (float) options.weightDecay();
+        switch (options.optimizerKind()) {
+            case ADAM_ATAN2 -> ops.adamAtan2(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, step);
+            case ADAMW -> ops.adamW(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, (float) options.adamwEps(), step);
+        }
+        if (weights.puzzleTable != null) {
+            float plr = (float) TrainOptions.scheduledLr(options.puzzleEmbLr(), step, options.warmupSteps(), options.steps(), options.lrMinRatio());
+            ops.signSgd(weights.puzzleTable, ws.dPuzzleRows, ws.puzzleIds, plr, (float) options.puzzleEmbWeightDecay());
+        }
+        if (options.ema()) ops.ema(ema, weights.params, (float) options.emaRate());
+        ops.haltUpdate(halted, steps, ws.q, config.haltMaxSteps(), (float) config.haltExplorationProb(), true, options.seed(), step);
+        ops.accumulateMetrics(metrics, ws.stats, halted, steps);
+    }
+
+    /** Metrics summed since the last call (one small download), then reset. */
+    public Metrics takeMetrics() {
+        float[] m = device.toFloats(metrics);
+        ops.fill(metrics, 0f);
+        return Metrics.fromSums(m);
+    }
+
+    /** The weights evaluation and checkpoints use: the EMA copy when enabled. */
+    public Tensor evalParams() { return options.ema() ? ema : weights.params; }
+
+    /** Evaluates on the EMA weights (every sample runs all N_sup steps), then restores the live ones. */
+    public Metrics evaluate(List<Sample> samples, int batch) {
+        ops.copy(backup, weights.params);
+        ops.copy(weights.params, evalParams());
+        try {
+            return new Inference(model, batch).evaluate(samples);
+        } finally {
+            ops.copy(weights.params, backup);
+        }
+    }
+
+    // ---- checkpoints ---------------------------------------------------------------------
+
+    /**
+     * Writes the model (EMA weights under the reference's names, loadable by {@code trm solve}
+     * and by the reference after conversion) and everything needed to resume exactly:
+     * live weights, Adam moments, the slots' carry and samples, the step. Atomic.
+     */
+    public void save(Path file) {
+        List<TensorEntry> entries = new ArrayList<>(ModelCheckpoint.entries(weights, evalParams()));
+        entries.add(TensorEntry.f32(T + "params", device.toFloats(weights.params), Math.toIntExact(weights.params.numel())));
+        entries.add(TensorEntry.f32(T + "adam_m", device.toFloats(adamM), Math.toIntExact(adamM.numel())));
+        entries.add(TensorEntry.f32(T + "adam_v", device.toFloats(adamV), Math.toIntExact(adamV.numel())));
+        for (var e : carryTensors().entrySet()) {
+            Tensor t = e.getValue();
+            entries.add(t.dtype() == DType.I32 ? TensorEntry.i32(T + e.getKey(), device.toInts(t), t.shape())
+                    : TensorEntry.f32(T + e.getKey(), device.toFloats(t), t.shape()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(ModelCheckpoint.FORMAT_KEY, ModelCheckpoint.FORMAT);
+        meta.put(ModelCheckpoint.CONFIG_KEY, config.toJson());
+        meta.put("train_options", options.toJson());
+        meta.put("step", Long.toString(step));
+        meta.put("weights", options.ema() ? "ema" : "live");
+        Safetensors.write(file, meta, entries);
+    }
+
+    private Map<String, Tensor> carryTensors() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("carry.y", ws.y);
+        m.put("carry.z", ws.z);
+        m.put("carry.steps", steps);
+        m.put("carry.halted", halted);
+        m.put("carry.tokens", ws.tokens);
+        m.put("carry.labels", ws.labels);
+        m.put("carry.puzzle_ids", ws.puzzleIds);
+        return m;
+    }
+
+    /**
+     * Continues a run from its checkpoint. {@code totalSteps} (if positive) may extend the run;
+     * everything else comes from the checkpoint, so the continuation is bit-identical to a run
+     * that was never interrupted.
+     */
+    public static Trainer resume(Path file, Device device, SampleSource data, long totalSteps) {
+        SafetensorsFile f = Safetensors.read(file);
+        TrmConfig config = ModelCheckpoint.config(f);
+        String opts = f.meta("train_options").orElseThrow(() -> new TrmException(file + ": not a training checkpoint (no train_options): it can be solved with, not resumed"));
+        TrainOptions options = TrainOptions.fromJson(opts, file.toString());
+        if (totalSteps > 0) options = options.withSteps(totalSteps);
+        Trainer t = new Trainer(config, options, device, data);
+        ModelCheckpoint.load(f, t.weights, t.evalParams());
+        t.device.upload(t.weights.params, ModelCheckpoint.tensor(f, T + "params", Math.toIntExact(t.weights.params.numel())));
+        t.device.upload(t.adamM, ModelCheckpoint.tensor(f, T + "adam_m", Math.toIntExact(t.adamM.numel())));
+        t.device.upload(t.adamV, ModelCheckpoint.tensor(f, T + "adam_v", Math.toIntExact(t.adamV.numel())));
+        for (var e : t.carryTensors().entrySet()) {
+            Tensor dst = e.getValue();
+            TensorEntry src = f.require(T + e.getKey());
+            if (!java.util.Arrays.equals(src.shape(), dst.shape()))
+                throw new TrmException(file + ": " + T + e.getKey() + " has shape " + java.util.Arrays.toString(src.shape())
+                        + ", expected " + java.util.Arrays.toString(dst.shape()));
+            if (dst.dtype() == DType.I32) t.device.upload(dst, src.asInts());
+            else t.device.upload(dst, src.asFloats());
+        }
+        t.step = Long.parseLong(f.meta("step").orElse("0"));
+        return t;
+    }
+}

@@ -1,0 +1,91 @@
+package trm.trainer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trm.engine.Device;
+import trm.engine.TrmException;
+import trm.engine.cpu.CpuDevice;
+import trm.engine.io.Safetensors;
+import trm.engine.io.TensorEntry;
+import trm.engine.model.TrmConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    static TrmConfig tiny() {
+        return new TrmConfig(32, 2, 2, 1, 2, 2, true, "none", 32, 1, 4, 0.1, true, 1e-5, 10000, 6, 5, 1, "stablemax");
+    }
+
+    static TrainOptions options(long steps) {
+        return new TrainOptions(8, steps, 3e-3, 1.0, 5, 0.9, 0.95, 0.01, 3e-3, 0.01, "adam-atan2", 1e-8, true, 0.9, 7);
+    }
+
+    @Test
+    void resumedRunIsBitIdenticalToAnUninterruptedOne(@TempDir Path dir) {
+        Device dev = new CpuDevice();
+        SampleSource data = new SyntheticSource(6, 5, 1);
+        Trainer whole = new Trainer(tiny(), options(8), dev, data);
+        for (int i = 0; i < 8; i++) whole.trainStep();
+        whole.save(dir.resolve("whole.safetensors"));
+
+        Trainer first = new Trainer(tiny(), options(8), dev, data);
+        for (int i = 0; i < 3; i++) first.trainStep();
+        Path ckpt = dir.resolve("half.safetensors");
+        first.save(ckpt);
+        Trainer resumed = Trainer.resume(ckpt, dev, data, 0);
+        assertEquals(3, resumed.step());
+        while (!resumed.done()) resumed.trainStep();
+        resumed.save(dir.resolve("resumed.safetensors"));
+
+        var a = Safetensors.read(dir.resolve("whole.safetensors"));
+        var b = Safetensors.read(dir.resolve("resumed.safetensors"));
+        assertEquals(a.tensors().keySet(), b.tensors().keySet());
+        for (String name : a.tensors().keySet()) {
+            TensorEntry x = a.require(name), y = b.require(name);
+            assertArrayEquals(x.data(), y.data(), name + " differs after resume");
+        }
+        assertEquals(a.metadata(), b.metadata());
+    }
+
+    @Test
+    void lossFallsOnASmallTask() {
+        Device dev = new CpuDevice();
+        Trainer t = new Trainer(tiny(), options(150), dev, new SyntheticSource(6, 5, 3));
+        for (int i = 0; i < 20; i++) t.trainStep();
+        double early = t.takeMetrics().lmLoss();
+        while (!t.done()) t.trainStep();
+        Metrics late = t.takeMetrics();
+        assertTrue(late.lmLoss() < 0.7 * early, "lm loss " + early + " → " + late.lmLoss());
+        var test = LongStream.range(0, 64).mapToObj(k -> new SyntheticSource(6, 5, 99).sample(k)).toList();
+        Metrics eval = t.evaluate(test, 16);
+        assertEquals(64, eval.count());
+        assertTrue(eval.accuracy() > 0.4, "token accuracy " + eval.accuracy() + " (chance is 0.25)");
+    }
+
+    @Test
+    void scheduleMatchesTheReference() {
+        assertEquals(1e-4 / 2000, TrainOptions.scheduledLr(1e-4, 1, 2000, 65100, 1.0), 1e-18);
+        assertEquals(1e-4, TrainOptions.scheduledLr(1e-4, 2000, 2000, 65100, 1.0), 1e-18);
+        assertEquals(1e-4, TrainOptions.scheduledLr(1e-4, 60000, 2000, 65100, 1.0), 1e-18, "lr_min_ratio 1: constant");
+        assertEquals(0.55e-4, TrainOptions.scheduledLr(1e-4, 3000, 1000, 5000, 0.1), 1e-12, "half way down the cosine");
+        assertEquals(0.1e-4, TrainOptions.scheduledLr(1e-4, 5000, 1000, 5000, 0.1), 1e-12);
+    }
+
+    @Test
+    void mismatchedDataIsRefusedClearly(@TempDir Path dir) throws Exception {
+        Device dev = new CpuDevice();
+        var e = assertThrows(TrmException.class, () -> new Trainer(tiny(), options(1), dev, new SyntheticSource(9, 5, 1)));
+        assertTrue(e.getMessage().contains("seq_len"), e.getMessage());
+        Path bad = dir.resolve("bad.safetensors");
+        Files.write(bad, new byte[]{1, 2, 3});
+        var e2 = assertThrows(TrmException.class, () -> Trainer.resume(bad, dev, new SyntheticSource(6, 5, 1), 0));
+        assertTrue(e2.getMessage().contains("bad.safetensors"), e2.getMessage());
+    }
+}
