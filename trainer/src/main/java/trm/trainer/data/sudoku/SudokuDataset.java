@@ -52,6 +52,35 @@ public final class SudokuDataset {
         return new SudokuDataset(examples);
     }
 
+    /**
+     * {@code count} rows drawn uniformly without replacement while streaming the CSV once
+     * (reservoir sampling), so that a 3.8M-row file never sits in memory; kept in file order and
+     * determined by {@code seed}. (Not the same draw as {@code load(csv).subsample(count, seed)}.)
+     */
+    public static SudokuDataset loadSubsample(Path csv, int count, long seed) {
+        if (count < 1) throw new TrmException("cannot take " + count + " puzzles: the count must be positive");
+        RandomGenerator random = Seeds.random(seed);
+        SudokuExample[] kept = new SudokuExample[count];
+        long[] rowOfKept = new long[count];
+        long rows = 0;
+        try (SudokuCsv.Reader reader = SudokuCsv.open(csv)) {
+            while (reader.hasNext()) {
+                SudokuExample e = reader.next();
+                long slot = rows < count ? rows : random.nextLong(rows + 1);
+                if (slot < count) {
+                    kept[(int) slot] = e;
+                    rowOfKept[(int) slot] = rows;
+                }
+                rows++;
+            }
+        }
+        if (rows < count) throw new TrmException("cannot take " + count + " puzzles from " + csv + ": it has " + rows);
+        Integer[] byRow = new Integer[count];
+        for (int i = 0; i < count; i++) byRow[i] = i;
+        Arrays.sort(byRow, (a, b) -> Long.compare(rowOfKept[a], rowOfKept[b]));
+        return new SudokuDataset(Arrays.stream(byRow).map(i -> kept[i]).toList());
+    }
+
     public int size() { return examples.size(); }
     public SudokuExample get(int index) { return examples.get(index); }
     public List<SudokuExample> examples() { return examples; }

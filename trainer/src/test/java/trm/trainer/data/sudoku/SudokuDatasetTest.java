@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import trm.engine.TrmException;
 
@@ -60,6 +62,22 @@ class SudokuDatasetTest {
         assertEquals(SIX.size(), SIX.subsample(SIX.size(), 3).size());
         TrmException e = assertThrows(TrmException.class, () -> SIX.subsample(41, 0));
         assertTrue(e.getMessage().contains("41") && e.getMessage().contains("40"), e.getMessage());
+    }
+
+    @Test
+    void streamingSubsampleOfACsvIsSeededDistinctAndInFileOrder(@TempDir Path dir) {
+        Path csv = dir.resolve("six.csv");
+        SudokuCsv.write(csv, SIX.examples());
+        SudokuDataset a = SudokuDataset.loadSubsample(csv, 10, 4);
+        assertEquals(a.examples(), SudokuDataset.loadSubsample(csv, 10, 4).examples());
+        assertNotEquals(a.examples(), SudokuDataset.loadSubsample(csv, 10, 5).examples());
+        assertEquals(10, new HashSet<>(a.examples()).size());
+        List<Integer> positions = a.examples().stream().map(SIX.examples()::indexOf).toList();
+        assertEquals(positions.stream().sorted().toList(), positions);
+        assertFalse(positions.contains(-1));
+        assertEquals(SIX.examples(), SudokuDataset.loadSubsample(csv, 40, 4).examples());
+        TrmException e = assertThrows(TrmException.class, () -> SudokuDataset.loadSubsample(csv, 41, 4));
+        assertTrue(e.getMessage().contains("it has 40"), e.getMessage());
     }
 
     @Test
