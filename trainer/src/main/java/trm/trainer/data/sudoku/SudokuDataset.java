@@ -1,0 +1,167 @@
+package trm.trainer.data.sudoku;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.random.RandomGenerator;
+
+import trm.engine.TrmException;
+
+/**
+ * A fixed list of Sudoku examples of one geometry, turned into model tokens.
+ *
+ * <p>Tokens: a cell's value v (0 = blank) becomes v + 1, so a blank is 1 and digits are 2..n+1;
+ * PAD (0) never occurs in a Sudoku but keeps the vocabulary ({@code n + 2}, 11 for 9×9) shared
+ * with the padded tasks. Labels are the answer's digits + 1, and every cell is supervised.
+ */
+public final class SudokuDataset {
+    public static final int PAD = 0;
+    public static final int BLANK = 1;
+
+    private final List<SudokuExample> examples;
+    private final SudokuGeometry geometry;
+
+    /**
+     * One sample of an epoch.
+     *
+     * @param index   the example's index in this dataset
+     * @param example the (possibly augmented) example
+     * @param inputs  question tokens, one per cell
+     * @param labels  answer tokens, one per cell
+     */
+    public record Sample(int index, SudokuExample example, int[] inputs, int[] labels) {}
+
+    public SudokuDataset(List<SudokuExample> examples) {
+        if (examples.isEmpty()) throw new TrmException("a Sudoku dataset needs at least one puzzle");
+        this.examples = List.copyOf(examples);
+        this.geometry = examples.getFirst().geometry();
+        for (int i = 0; i < this.examples.size(); i++) {
+            if (this.examples.get(i).geometry() != geometry) {
+                throw new TrmException("puzzle " + i + " is " + this.examples.get(i).geometry()
+                        + " but the dataset is " + geometry);
+            }
+        }
+    }
+
+    /** Every row of a Sudoku-Extreme style CSV file. */
+    public static SudokuDataset load(Path csv) {
+        List<SudokuExample> examples = SudokuCsv.readAll(csv);
+        if (examples.isEmpty()) throw new TrmException(csv + ": no puzzles after the header");
+        return new SudokuDataset(examples);
+    }
+
+    /**
+     * {@code count} rows drawn uniformly without replacement while streaming the CSV once
+     * (reservoir sampling), so that a 3.8M-row file never sits in memory; kept in file order and
+     * determined by {@code seed}. (Not the same draw as {@code load(csv).subsample(count, seed)}.)
+     */
+    public static SudokuDataset loadSubsample(Path csv, int count, long seed) {
+        if (count < 1) throw new TrmException("cannot take " + count + " puzzles: the count must be positive");
+        RandomGenerator random = Seeds.random(seed);
+        SudokuExample[] kept = new SudokuExample[count];
+        long[] rowOfKept = new long[count];
+        long rows = 0;
+        try (SudokuCsv.Reader reader = SudokuCsv.open(csv)) {
+            while (reader.hasNext()) {
+                SudokuExample e = reader.next();
+                long slot = rows < count ? rows : random.nextLong(rows + 1);
+                if (slot < count) {
+                    kept[(int) slot] = e;
+                    rowOfKept[(int) slot] = rows;
+                }
+                rows++;
+            }
+        }
+        if (rows < count) throw new TrmException("cannot take " + count + " puzzles from " + csv + ": it has " + rows);
+        Integer[] byRow = new Integer[count];
+        for (int i = 0; i < count; i++) byRow[i] = i;
+        Arrays.sort(byRow, (a, b) -> Long.compare(rowOfKept[a], rowOfKept[b]));
+        return new SudokuDataset(Arrays.stream(byRow).map(i -> kept[i]).toList());
+    }
+
+    public int size() { return examples.size(); }
+    public SudokuExample get(int index) { return examples.get(index); }
+    public List<SudokuExample> examples() { return examples; }
+    public SudokuGeometry geometry() { return geometry; }
+    public int vocabSize() { return geometry.vocabSize(); }
+    public int sequenceLength() { return geometry.cellCount(); }
+
+    /** Question tokens: value + 1 per cell (blank → 1). */
+    public static int[] inputTokens(SudokuExample e) {
+        int[] tokens = new int[e.geometry().cellCount()];
+        for (int c = 0; c < tokens.length; c++) tokens[c] = e.question(c) + 1;
+        return tokens;
+    }
+
+    /** Answer tokens: digit + 1 per cell; every cell is a target. */
+    public static int[] labelTokens(SudokuExample e) {
+        int[] tokens = new int[e.geometry().cellCount()];
+        for (int c = 0; c < tokens.length; c++) tokens[c] = e.answer(c) + 1;
+        return tokens;
+    }
+
+    /** The sample for example {@code index} without augmentation (evaluation). */
+    public Sample sample(int index) {
+        return toSample(index, examples.get(index));
+    }
+
+    /**
+     * {@code count} distinct examples drawn without replacement, determined by {@code seed}, kept
+     * in their original order (the reference trains on a random 1000-puzzle subset).
+     */
+    public SudokuDataset subsample(int count, long seed) {
+        if (count < 1 || count > examples.size()) {
+            throw new TrmException("cannot take " + count + " puzzles from a dataset of " + examples.size());
+        }
+        int[] indices = permutation(examples.size(), Seeds.random(seed));
+        int[] chosen = Arrays.copyOf(indices, count);
+        Arrays.sort(chosen);
+        return new SudokuDataset(Arrays.stream(chosen).mapToObj(examples::get).toList());
+    }
+
+    /**
+     * Epoch {@code epoch}: every example exactly once, in an order shuffled from (seed, epoch),
+     * each freshly augmented (if asked) from (seed, epoch, position). Epochs are independent, so
+     * any epoch can be replayed without running the ones before it.
+     */
+    public Iterator<Sample> epoch(long seed, int epoch, boolean augment) {
+        int[] order = permutation(examples.size(), Seeds.random(Seeds.derive(seed, epoch)));
+        return new Iterator<>() {
+            private int position;
+
+            @Override
+            public boolean hasNext() { return position < order.length; }
+
+            @Override
+            public Sample next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                int index = order[position];
+                SudokuExample e = examples.get(index);
+                if (augment) {
+                    RandomGenerator random = Seeds.random(Seeds.derive(seed, epoch, position));
+                    e = SudokuAugmentation.random(geometry, random).apply(e);
+                }
+                position++;
+                return toSample(index, e);
+            }
+        };
+    }
+
+    private static Sample toSample(int index, SudokuExample e) {
+        return new Sample(index, e, inputTokens(e), labelTokens(e));
+    }
+
+    private static int[] permutation(int size, RandomGenerator random) {
+        int[] p = new int[size];
+        for (int i = 0; i < size; i++) p[i] = i;
+        for (int i = size - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}
