@@ -173,6 +173,16 @@ public final class Trainer {
         Safetensors.write(file, meta, entries);
     }
 
+    /** The model alone (EMA weights when enabled) with its config: what {@code trm solve} and {@code trm eval} load. */
+    public void saveModel(Path file) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(ModelCheckpoint.FORMAT_KEY, ModelCheckpoint.FORMAT);
+        meta.put(ModelCheckpoint.CONFIG_KEY, config.toJson());
+        meta.put("step", Long.toString(step));
+        meta.put("weights", options.ema() ? "ema" : "live");
+        Safetensors.write(file, meta, ModelCheckpoint.entries(weights, evalParams()));
+    }
+
     private Map<String, Tensor> carryTensors() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("carry.y", ws.y);

@@ -1,0 +1,49 @@
+package trm.trainer.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import trm.engine.io.ModelCheckpoint;
+import trm.engine.io.Safetensors;
+import trm.engine.model.ParamLayout;
+import trm.engine.model.TrmConfig;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show a configuration's shapes and parameter count (a preset, a JSON config, or a checkpoint's).")
+final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "sudoku-mlp", description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            completionCandidates = TrainCommand.Presets.class)
+    String preset;
+    @Option(names = "--config", description = "a JSON config") Path config;
+    @Option(names = "--weights", description = "a checkpoint: show the config stored in it") Path weights;
+    @Option(names = "--json", description = "print the config as JSON (reference key names)") boolean json;
+
+    @Override
+    public Integer call() {
+        TrmConfig c = weights != null ? ModelCheckpoint.config(Safetensors.read(weights))
+                : config != null ? TrmConfig.read(config) : TrmConfig.preset(preset);
+        if (json) {
+            System.out.println(c.toJson());
+            return 0;
+        }
+        ParamLayout layout = new ParamLayout(c);
+        System.out.printf("%s: D=%d, %s, L_layers=%d, T=H_cycles=%d, n=L_cycles=%d, N_sup=%d%n",
+                weights != null ? weights : config != null ? config : preset, c.hiddenSize(),
+                c.mlpT() ? "MLP-mixer over tokens" : "attention, " + c.numHeads() + " heads of " + c.headDim() + ", " + c.posEncodings() + " positions",
+                c.layers(), c.hCycles(), c.lCycles(), c.haltMaxSteps());
+        System.out.printf("sequence: %d cells + %d puzzle-embedding prefix = %d positions; vocab %d; loss %s%n",
+                c.seqLen(), c.prefixLen(), c.totalLen(), c.vocabSize(), c.lossType());
+        System.out.printf("network applications per supervision step: %d (%d back-propagated)%n",
+                c.hCycles() * (c.lCycles() + 1), c.lCycles() + 1);
+        for (ParamLayout.Param p : layout.params())
+            System.out.printf("  %-52s %-14s %,12d%n", p.name(), Arrays.toString(p.shape()), p.numel());
+        if (c.puzzleEmbNdim() > 0)
+            System.out.printf("  %-52s %-14s %,12d (trained by SignSGD, not counted)%n", ParamLayout.PUZZLE_EMB,
+                    "[" + c.numPuzzleIdentifiers() + ", " + c.puzzleEmbNdim() + "]", (long) c.numPuzzleIdentifiers() * c.puzzleEmbNdim());
+        System.out.println("parameters: " + layout.count());
+        return 0;
+    }
+}

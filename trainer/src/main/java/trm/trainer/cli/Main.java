@@ -1,0 +1,38 @@
+package trm.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import trm.engine.TrmException;
+
+/** The {@code trm} command line. A user's mistake prints one line and exits 2; never a stack trace. */
+@Command(name = "trm", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+        description = "Tiny Recursive Model: train, evaluate and solve puzzles.",
+        subcommands = {SolveCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (OutOfMemoryError e) {
+            System.err.println("trm: out of memory (raise TRM_HEAP, or lower --batch)");
+            System.exit(3);
+        }
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof TrmException) {
+                cmd.getErr().println("trm: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        cl.setParameterExceptionHandler((e, argv) -> {
+            e.getCommandLine().getErr().println("trm: " + e.getMessage());
+            e.getCommandLine().getErr().println("(see: trm " + e.getCommandLine().getCommandName() + " --help)");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}
