@@ -99,8 +99,8 @@ if NVCC_BIN=$(find_nvcc); then
             /Used [0-9]+ registers/ { u = $0; sub(/.*Used/, "Used", u);
                                       printf "  %-32s %-6s %s | %s\n", fn, arch, u, frame }
         ' "$WORK/$SET.ptxas.txt" > "$WORK/$SET.ptxas.summary.txt"
-        say "ptxas report: $WORK/$SET.ptxas.txt"
-        cat "$WORK/$SET.ptxas.summary.txt"
+        say "ptxas report: $WORK/$SET.ptxas.txt (summary: $SET.ptxas.summary.txt); sm_90:"
+        grep ' sm_90 ' "$WORK/$SET.ptxas.summary.txt" || true
         if grep -Eq '[1-9][0-9]* bytes spill (stores|loads)' "$WORK/$SET.ptxas.txt"; then
             say "WARNING: register spills (see the ptxas report)"
         fi

@@ -160,7 +160,8 @@ struct Worker {
 #endif
     ~Worker() { if (stacks) munmap(stacks, stacks_mapped); }
 };
-static thread_local Worker* tl_worker = nullptr;
+static thread_local Worker* tl_worker = nullptr;                      // fast access
+static thread_local std::unique_ptr<Worker> tl_worker_owner;          // frees stacks when the thread ends
 
 struct Launch {
     const KernelEntry* kernel;
@@ -470,7 +471,10 @@ static void run_block(Worker& w, Launch& L, unsigned long long b) {
 }
 
 static void work(Launch& L) {
-    if (!tl_worker) tl_worker = new Worker();  // one per OS thread, kept for its stacks
+    if (!tl_worker) {  // one per OS thread, kept for its stacks
+        tl_worker_owner.reset(new Worker());
+        tl_worker = tl_worker_owner.get();
+    }
     Worker& w = *tl_worker;
     w.launch = &L;
     ensure_stacks(w, (int)(L.block.x * L.block.y * L.block.z));
