@@ -13,9 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Structure (GotoBLAS style): K is cut into blocks of {@link #KC}. For each K block the
  * whole B block is packed (in parallel) into panels of {@link #NR} columns, k-major, zero-padded
  * on the right; then the MR-row strips of C are split over the threads, each thread packing
- * its A rows ({@link #MC_STRIPS} strips at a time, k-major, zero-padded at the bottom) and
- * sweeping the B panels, innermost over its strips, so a B panel stays in L1 while the A block
- * streams from L2. The {@link MicroKernel} keeps an MR×NR tile of C in registers.
+ * its A rows ({@link #MC_STRIPS} strips at a time, k-major, zero-padded at the bottom). For
+ * each group of {@link #NC_PANELS} B panels (L2-resident) each A strip (L1-resident) sweeps the
+ * group, so the C tiles it updates run along its rows, sequential streams the hardware
+ * prefetcher follows (measured a few % better than running down the columns of C). The
+ * {@link MicroKernel} keeps an MR×NR tile of C in registers.
  *
  * <p>Determinism: the K blocking is fixed, and each C element, in each K block, is summed by
  * one kernel call in k order and then added to C; which thread does a strip, and how strips
@@ -32,6 +34,8 @@ final class Gemm {
     static final int KC = 256;
     /** A strips packed at once: MC_STRIPS·MR·KC floats (96 KiB), L2-resident. */
     static final int MC_STRIPS = 16;
+    /** B panels swept per A strip: NC_PANELS·NR·KC floats (256 KiB), L2-resident. */
+    static final int NC_PANELS = 16;
     /** Default minimum strips per parallel chunk. */
     static final int GRAIN_STRIPS = 4;
 
@@ -87,14 +91,17 @@ final class Gemm {
                         int row = s * MR;
                         packA(a, aOff, aRs, aCs, row, Math.min(MR, M - row), pc, kc, pa, (s - sb) * kc * MR);
                     }
-                    for (int jp = 0; jp < panels; jp++) {
-                        int col = jp * NR;
-                        int cols = Math.min(NR, N - col);
+                    for (int jc = 0; jc < panels; jc += NC_PANELS) {
+                        int je = Math.min(panels, jc + NC_PANELS);
                         for (int s = sb; s < se; s++) {
                             int row = s * MR;
-                            MicroKernel.tile(kc, pa, (s - sb) * kc * MR, pb, jp * kc * NR,
-                                    c, cOff + row * ldc + col, ldc, Math.min(MR, M - row), cols,
-                                    overwrite, bb, col, tmp);
+                            int rows = Math.min(MR, M - row);
+                            for (int jp = jc; jp < je; jp++) {
+                                int col = jp * NR;
+                                MicroKernel.tile(kc, pa, (s - sb) * kc * MR, pb, jp * kc * NR,
+                                        c, cOff + row * ldc + col, ldc, rows, Math.min(NR, N - col),
+                                        overwrite, bb, col, tmp);
+                            }
                         }
                     }
                 }
