@@ -61,6 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--puzzle-lr", defaultValue = "1e-4", description = "SignSGD lr of the puzzle embedding") double puzzleLr;
     @Option(names = "--optimizer", defaultValue = "adam-atan2", description = "adam-atan2 or adamw") String optimizer;
     @Option(names = "--no-ema", description = "evaluate and save the live weights instead of their EMA") boolean noEma;
+    @Option(names = "--ema-rate", defaultValue = "0.999", description = "EMA decay (default: ${DEFAULT-VALUE}; lower it for short runs)") double emaRate;
     @Option(names = "--no-augment", description = "train on the puzzles as given (no digit/band/stack permutations)") boolean noAugment;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--hidden", description = "override hidden_size") Integer hidden;
@@ -68,6 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--h-cycles", description = "override H_cycles (T)") Integer hCycles;
     @Option(names = "--l-cycles", description = "override L_cycles (n)") Integer lCycles;
     @Option(names = "--halt-max-steps", description = "override halt_max_steps (N_sup)") Integer haltMaxSteps;
+    @Option(names = "--puzzle-emb-len", description = "override puzzle_emb_len (prefix positions)") Integer puzzleEmbLen;
+    @Option(names = "--expansion", description = "override the SwiGLU expansion") Double expansion;
 
     @Override
     public Integer call() throws IOException {
@@ -92,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
             if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
             TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(train);
             TrainOptions options = new TrainOptions(batch, steps, lr, 1.0, warmup, 0.9, 0.95, weightDecay, puzzleLr, weightDecay,
-                    optimizer, 1e-8, !noEma, 0.999, seed);
+                    optimizer, 1e-8, !noEma, emaRate, seed);
             trainer = new Trainer(config, options, dev, source);
             Files.writeString(run.resolve("config.json"), config.toJson());
             Files.writeString(run.resolve("train_options.json"), options.toJson());
@@ -128,7 +131,8 @@ final class TrainCommand implements Callable<Integer> {
     /** The preset, sized to the data (seq_len and vocab come from the puzzles, as in the reference) and overridden. */
     private TrmConfig architecture(SudokuDataset train) throws IOException {
         TrmConfig c = TrmConfig.preset(preset).withSeqLen(train.sequenceLength(), train.vocabSize());
-        if (hidden == null && layers == null && hCycles == null && lCycles == null && haltMaxSteps == null) return c;
+        if (hidden == null && layers == null && hCycles == null && lCycles == null && haltMaxSteps == null && puzzleEmbLen == null
+                && expansion == null) return c;
         String json = c.toJson();
         var node = (ObjectNode) MetricsFormat.JSON.readTree(json);
         if (hidden != null) {
@@ -139,6 +143,8 @@ final class TrainCommand implements Callable<Integer> {
         if (hCycles != null) node.put("H_cycles", hCycles);
         if (lCycles != null) node.put("L_cycles", lCycles);
         if (haltMaxSteps != null) node.put("halt_max_steps", haltMaxSteps);
+        if (puzzleEmbLen != null) node.put("puzzle_emb_len", puzzleEmbLen);
+        if (expansion != null) node.put("expansion", expansion);
         return TrmConfig.fromJson(node.toString(), "command line");
     }
 
