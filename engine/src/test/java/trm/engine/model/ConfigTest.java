@@ -100,4 +100,15 @@ class ConfigTest {
         for (float v : a) sq += v * v;
         assertEquals(0.5, Math.sqrt(sq / a.length), 0.005);
     }
+
+    @Test
+    void referenceScheduleCostsAbout2p1Exaflop() {
+        // The developers' guide: 65 100 steps at batch 768 of sudoku-mlp ≈ 2.1 EFLOP.
+        double total = TrmFlops.trainStep(TrmConfig.preset("sudoku-mlp"), 768) * 65_100;
+        assertEquals(2.1e18, total, 0.1e18);
+        // backward of the last cycle costs twice its forward
+        TrmConfig c = TrmConfig.preset("sudoku-att");
+        assertEquals(TrmFlops.forwardStep(c, 8) + 2 * (7 * TrmFlops.perApplication(c, 8) + TrmFlops.heads(c, 8)),
+                TrmFlops.trainStep(c, 8), 1);
+    }
 }
