@@ -24,7 +24,6 @@ import trm.engine.cpu.CpuDevice;
  * The only transfers are the explicit uploads of fresh samples (3 per step) and the metrics read
  * every K steps. The same steps on the cpu reference give the same metrics.
  */
-@ExtendWith(Devices.NeedsSim.class)
 class ResidencyTest {
     static final int B = 4, P = 2, S = 81, L = P + S, D = 64, V = 11, IDS = 9, NDIM = 2 * D, STEPS = 12, K = 4, MAX_STEPS = 3;
 
@@ -110,16 +109,30 @@ class ResidencyTest {
     }
 
     @Test
-    void aTrainingStepWithoutGemmsCopiesOnlyFreshSamplesAndMetrics() {
-        Run sim;
+    @ExtendWith(Devices.NeedsSim.class)
+    void onSim() {
         try (KernelDevice d = KernelDevice.sim()) {
-            sim = run(d);
+            check(run(d));
         }
-        assertEquals(3L * STEPS + STEPS / K, sim.transfers(), "host<->device copies: 3 uploads per step + one metrics read per " + K + " steps");
+    }
+
+    @Test
+    @ExtendWith(Devices.NeedsCuda.class)
+    void onCuda() {
+        try (KernelDevice d = KernelDevice.cuda(0)) {
+            check(run(d));
+        }
+    }
+
+    /** Zero copies besides samples and metrics; metrics as on the cpu. */
+    static void check(Run dev) {
+        assertEquals(3L * STEPS + STEPS / K, dev.transfers(), "host<->device copies: 3 uploads per step + one metrics read per " + K + " steps");
         Run cpu = run(new CpuDevice());
-        assertEquals(cpu.transfers(), sim.transfers());
+        assertEquals(cpu.transfers(), dev.transfers());
+        assertTrue(dev.metrics().stream().mapToDouble(m -> m[Ops.Metric.COUNT]).sum() >= B * STEPS / MAX_STEPS,
+                "slots halted and were refilled");
         for (int i = 0; i < cpu.metrics().size(); i++) {
-            float[] c = cpu.metrics().get(i), k = sim.metrics().get(i);
+            float[] c = cpu.metrics().get(i), k = dev.metrics().get(i);
             assertEquals(B * K, k[Ops.Metric.SAMPLES]);
             for (int j = 0; j < c.length; j++) {
                 assertTrue(Float.isFinite(k[j]), "metric " + j + " read " + i + ": " + k[j]);
