@@ -1,0 +1,134 @@
+package trm.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+import trm.engine.Bf16;
+import trm.engine.DType;
+import trm.engine.Device;
+import trm.engine.Ops;
+import trm.engine.Tensor;
+import trm.engine.TrmException;
+
+/**
+ * The cuda and sim devices: tensors in the memory of a {@link KernelRuntime}, ops as our kernels
+ * ({@link KernelOps}).
+ *
+ * <p>A tensor's storage is a {@link Memory} (the allocation's device address and size); its
+ * element offset is in elements of its dtype, so a view's address is
+ * {@code memory.address + offset * dtype.bytes}. fp32 and int32 are computed on; bf16 can be
+ * allocated, filled, copied, uploaded from and downloaded to {@code float[]} (rounded to nearest
+ * even on upload) for the kernels still to come.
+ *
+ * <p>{@link #allocate} returns zeros, as {@link Device} promises (a device-side fill, not a host
+ * copy). Tests that must see unwritten outputs call {@link #poison} (all bits set: NaN for fp32
+ * and bf16, -1 for int32). Uploads and downloads are the runtime's counted host/device copies, so
+ * {@link #transfers()} is {@link KernelRuntime#hostDeviceCopies()}; fills, launches and
+ * device-to-device copies are not transfers.
+ */
+public final class KernelDevice implements Device {
+
+    /** A tensor's storage: one allocation of the runtime. */
+    public record Memory(long address, long bytes) {}
+
+    /** The bit pattern {@link #poison} writes into every 32-bit word (16-bit for bf16). */
+    public static final int POISON = 0xFFFFFFFF;
+
+    private final KernelRuntime rt;
+    private final KernelOps ops;
+
+    /** A device over {@code rt}, which must hold {@link KernelSet#MAIN}; closing the device closes the runtime. */
+    public KernelDevice(KernelRuntime rt) {
+        this.rt = rt;
+        this.ops = new KernelOps(this);
+    }
+
+    /** The simulator device, or a one-line TrmException ("sim device unavailable: ..."). */
+    public static KernelDevice sim() { return new KernelDevice(KernelRuntime.sim(KernelSet.MAIN)); }
+
+    /** GPU {@code ordinal}, or a one-line TrmException ("cuda device unavailable: ..."). */
+    public static KernelDevice cuda(int ordinal) { return new KernelDevice(KernelRuntime.cuda(ordinal, KernelSet.MAIN)); }
+
+    public KernelRuntime runtime() { return rt; }
+
+    @Override public String name() { return rt.name(); }
+
+    @Override
+    public Tensor allocate(DType dtype, int... shape) {
+        long n = Tensor.numel(shape);
+        long bytes = Math.max(4, (n * dtype.bytes() + 3) & ~3L);
+        long address = rt.alloc(bytes);
+        Tensor t = new Tensor(this, dtype, shape, new Memory(address, bytes), 0);
+        ops.fillWords(address, 0, bytes / 4);
+        return t;
+    }
+
+    /** Sets every element of {@code t} to the poison pattern (NaN / -1), on the device. */
+    public void poison(Tensor t) {
+        long a = address(t);
+        if (t.dtype() == DType.BF16) ops.fillHalfWords(a, POISON & 0xFFFF, t.numel());
+        else ops.fillWords(a, POISON, t.numel());
+    }
+
+    @Override
+    public void upload(Tensor dst, float[] src) {
+        check(dst, src.length);
+        switch (dst.dtype()) {
+            case F32 -> rt.copyToDevice(MemorySegment.ofArray(src), address(dst), 4L * src.length);
+            case BF16 -> {
+                short[] h = new short[src.length];
+                for (int i = 0; i < h.length; i++) h[i] = Bf16.bits(src[i]);
+                rt.copyToDevice(MemorySegment.ofArray(h), address(dst), 2L * h.length);
+            }
+            case I32 -> throw new IllegalArgumentException("upload of float[] into int32 tensor " + dst);
+        }
+    }
+
+    @Override
+    public void upload(Tensor dst, int[] src) {
+        check(dst, src.length);
+        if (dst.dtype() != DType.I32) throw new IllegalArgumentException("upload of int[] into " + dst);
+        rt.copyToDevice(MemorySegment.ofArray(src), address(dst), 4L * src.length);
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst) {
+        check(src, dst.length);
+        switch (src.dtype()) {
+            case F32 -> rt.copyToHost(address(src), MemorySegment.ofArray(dst), 4L * dst.length);
+            case BF16 -> {
+                short[] h = new short[dst.length];
+                rt.copyToHost(address(src), MemorySegment.ofArray(h), 2L * h.length);
+                for (int i = 0; i < h.length; i++) dst[i] = Bf16.fromBits(h[i]);
+            }
+            case I32 -> throw new IllegalArgumentException("download of int32 tensor " + src + " into float[]");
+        }
+    }
+
+    @Override
+    public void download(Tensor src, int[] dst) {
+        check(src, dst.length);
+        if (src.dtype() != DType.I32) throw new IllegalArgumentException("download of " + src + " into int[]");
+        rt.copyToHost(address(src), MemorySegment.ofArray(dst), 4L * dst.length);
+    }
+
+    private void check(Tensor t, int length) {
+        if (t.device() != this) throw new IllegalArgumentException(t + " does not belong to this " + name() + " device");
+        if (t.numel() != length) throw new IllegalArgumentException("copy of " + length + " elements into " + t);
+    }
+
+    /** The device address of {@code t}'s first element (0 for null). */
+    long address(Tensor t) {
+        if (t == null) return 0;
+        if (t.device() != this) throw new IllegalArgumentException(t + " does not belong to this " + name() + " device");
+        if (!(t.storage() instanceof Memory m)) throw new TrmException(name() + ": tensor " + t + " has no device storage");
+        return m.address() + t.offset() * t.dtype().bytes();
+    }
+
+    @Override public Ops ops() { return ops; }
+
+    @Override public long transfers() { return rt.hostDeviceCopies(); }
+
+    @Override public void synchronize() { rt.synchronize(); }
+
+    @Override public void close() { rt.close(); }
+}

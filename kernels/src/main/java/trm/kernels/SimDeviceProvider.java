@@ -1,0 +1,11 @@
+package trm.kernels;
+
+import trm.engine.Device;
+import trm.engine.DeviceProvider;
+
+/** {@code Devices.open("sim")}: the kernels on the CPU simulator (for tests; slow). */
+public final class SimDeviceProvider implements DeviceProvider {
+    @Override public String name() { return "sim"; }
+
+    @Override public Device open() { return KernelDevice.sim(); }
+}

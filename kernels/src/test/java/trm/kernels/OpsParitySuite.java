@@ -1,0 +1,295 @@
+package trm.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static trm.kernels.OpsParity.F32;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import trm.engine.DType;
+import trm.engine.LossKind;
+import trm.engine.Ops;
+import trm.engine.Ops.Stat;
+import trm.engine.cpu.Rope;
+import trm.kernels.OpsParity.Twin;
+
+/**
+ * Every op of {@link KernelOps}, forward and backward, against the cpu reference (see
+ * {@link OpsParity}). Shapes are TRM-like (B = 4, L = 97 = 16 + 81, D = 64 .. 512, vocab 11) and
+ * odd (not multiples of 32). Subclasses provide the device: sim always, cuda when present.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OpsParitySuite {
+    KernelDevice dev;
+    OpsParity h;
+
+    abstract KernelDevice open();
+
+    @BeforeAll
+    void openDevice() { dev = open(); }
+
+    @AfterAll
+    void closeDevice() {
+        if (dev == null) return;
+        System.out.print(OpsParity.report(dev.name()));
+        dev.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void harness(TestInfo info) { h = new OpsParity(dev, info.getDisplayName().hashCode()); }
+
+    // ---- data movement -------------------------------------------------------------------------
+    @Test
+    void fillAddCopy() {
+        Twin t = h.rand(37, 101);
+        h.run((o, s) -> o.fill(s.of(t), -2.75f));
+        h.sameFloats("fill", t);
+
+        Twin a = h.rand(4, 97, 64), b = h.rand(4, 97, 64), out = h.out(4, 97, 64);
+        h.run((o, s) -> o.add(s.of(out), s.of(a), s.of(b)));
+        h.sameFloats("add", out);
+        h.run((o, s) -> o.add(s.of(a), s.of(a), s.of(b)));  // out aliases a
+        h.sameFloats("add in place", a);
+
+        Twin src = h.rand(1001), dst = h.out(1001);
+        h.run((o, s) -> o.copy(s.of(dst).slice(3, 997), s.of(src).slice(1, 997)));
+        h.run((o, s) -> o.fill(s.of(dst).slice(0, 3), 1f));
+        h.run((o, s) -> o.fill(s.of(dst).slice(1000, 1), 1f));
+        h.sameFloats("copy f32 (offset views)", dst);
+        Twin isrc = h.ints(-50, 50, 4, 81), idst = h.out(DType.I32, 4, 81);
+        h.run((o, s) -> o.copy(s.of(idst), s.of(isrc)));
+        h.sameInts("copy i32", idst);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4, 97, 64", "3, 33, 65", "1, 5, 512"})
+    void transpose(int B, int R, int C) {
+        Twin in = h.rand(B, R, C), out = h.out(B, C, R);
+        h.run((o, s) -> o.transpose(s.of(out), s.of(in)));
+        h.sameFloats("transpose", out);
+    }
+
+    // ---- embedding -----------------------------------------------------------------------------
+    @ParameterizedTest
+    @CsvSource({
+            // B, P, S, D, V, ndim (0: no puzzle table), learned positions
+            "4, 16, 81, 64, 11, 1024, true",
+            "4, 16, 81, 64, 11, 100, false",
+            "3, 2, 37, 100, 7, 150, true",
+            "4, 0, 81, 512, 11, 0, false",
+            "5, 3, 9, 33, 11, 0, true"})
+    void embedding(int B, int P, int S, int D, int V, int ndim, boolean learned) {
+        int L = P + S, ids = 6;
+        Twin tokens = h.ints(0, V, B, S), pids = h.ints(0, ids, B), tok = h.rand(V, D);
+        Twin puzzle = ndim > 0 ? h.rand(ids, ndim) : null, pos = learned ? h.rand(L, D) : null;
+        Twin out = h.out(B, L, D);
+        float scale = (float) Math.sqrt(D);
+        h.run((o, s) -> o.embed(s.of(out), s.of(tokens), s.of(pids), s.of(tok), s.of(puzzle), s.of(pos), P, scale));
+        h.close("embed", out, F32);
+
+        Twin dOut = h.rand(B, L, D), dTok = h.rand(V, D), dPos = learned ? h.rand(L, D) : null;
+        Twin dRows = ndim > 0 ? h.out(B, ndim) : null;
+        h.run((o, s) -> o.embedBackward(s.of(dOut), s.of(tokens), s.of(dTok), s.of(dRows), s.of(dPos), P, scale, learned));
+        h.close("embedBackward dTokenTable (accumulated)", dTok, F32);
+        if (dRows != null) h.close("embedBackward dPuzzleRows", dRows, F32);
+        if (dPos != null) h.close("embedBackward dPosTable (accumulated)", dPos, F32);
+    }
+
+    // ---- swiglu, add + rmsnorm, rope -----------------------------------------------------------------
+    @ParameterizedTest
+    @CsvSource({"388, 171", "97, 512", "5, 33"})
+    void swiglu(int rows, int I) {
+        Twin gu = h.f32(h.randoms(rows * 2 * I, 4f), rows, 2 * I), out = h.out(rows, I);
+        h.run((o, s) -> o.swiglu(s.of(out), s.of(gu)));
+        h.close("swiglu", out, F32);
+        Twin dOut = h.rand(rows, I), dgu = h.out(rows, 2 * I);
+        h.run((o, s) -> o.swigluBackward(s.of(dgu), s.of(dOut), s.of(gu)));
+        h.close("swigluBackward", dgu, F32);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4, 97, 64", "4, 97, 512", "5, 37, 100", "1, 3, 7"})
+    void addRmsNorm(int B, int L, int D) {
+        Twin a = h.rand(B, L, D), b = h.rand(B, L, D), out = h.out(B, L, D), rstd = h.out(B, L);
+        h.run((o, s) -> o.addRmsNorm(s.of(out), s.of(rstd), s.of(a), s.of(b), 1e-5f));
+        h.close("addRmsNorm out", out, F32);
+        h.close("addRmsNorm rstd", rstd, F32);
+        Twin a2 = h.rand(B, L, D);
+        h.run((o, s) -> o.addRmsNorm(s.of(a2), null, s.of(a2), s.of(b), 1e-5f));  // out aliases a, no rstd
+        h.close("addRmsNorm in place", a2, F32);
+
+        Twin dOut = h.rand(B, L, D), dIn = h.out(B, L, D);
+        h.run((o, s) -> o.addRmsNormBackward(s.of(dIn), s.of(dOut), s.of(out), s.of(rstd)));
+        h.close("addRmsNormBackward", dIn, F32);
+        h.run((o, s) -> o.addRmsNormBackward(s.of(dOut), s.of(dOut), s.of(out), s.of(rstd)));  // dIn aliases dOut
+        h.close("addRmsNormBackward in place", dOut, F32);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4, 97, 2, 32", "3, 37, 3, 22", "2, 5, 8, 64"})
+    void rope(int B, int L, int H, int hd) {
+        float[] cos = new float[L * hd], sin = new float[L * hd];
+        Rope.tables(cos, sin, L, hd, 10000);
+        Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd), qkv = h.rand(B, L, 3 * H * hd);
+        h.run((o, s) -> o.rope(s.of(qkv), s.of(c), s.of(sn), H));
+        h.close("rope (in place)", qkv, F32);
+        Twin d = h.rand(B, L, 3 * H * hd);
+        h.run((o, s) -> o.ropeBackward(s.of(d), s.of(c), s.of(sn), H));
+        h.close("ropeBackward (in place)", d, F32);
+    }
+
+    // ---- heads and losses --------------------------------------------------------------------------
+    @ParameterizedTest
+    @CsvSource({"4, 97, 64", "4, 97, 512", "7, 13, 100"})
+    void qHead(int B, int L, int D) {
+        Twin y = h.rand(B, L, D), w = h.rand(2, D), bias = h.rand(2), q = h.out(B, 2);
+        h.run((o, s) -> o.qHead(s.of(q), s.of(y), s.of(w), s.of(bias)));
+        h.close("qHead", q, F32);
+        Twin dy = h.rand(B, L, D), dW = h.rand(2, D), dBias = h.rand(2), dq = h.rand(B, 2);
+        h.run((o, s) -> o.qHeadBackward(s.of(dy), s.of(dW), s.of(dBias), s.of(dq), s.of(y), s.of(w)));
+        h.close("qHeadBackward dy (accumulated)", dy, F32);
+        h.close("qHeadBackward dW (accumulated)", dW, F32);
+        h.close("qHeadBackward dBias (accumulated)", dBias, F32);
+    }
+
+    /** Labels in [1, V) with some ignored (0) positions; sample 1 entirely ignored, sample 2 none ignored. */
+    Twin labels(int B, int S, int V) {
+        int[] a = new int[B * S];
+        for (int i = 0; i < a.length; i++) a[i] = h.rnd.nextInt(5) == 0 ? 0 : 1 + h.rnd.nextInt(V - 1);
+        if (B > 1) Arrays.fill(a, S, 2 * S, 0);
+        if (B > 2) for (int i = 2 * S; i < 3 * S; i++) a[i] = 1 + h.rnd.nextInt(V - 1);
+        return h.i32(a, B, S);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SOFTMAX, 4, 16, 81, 11", "STABLEMAX, 4, 16, 81, 11", "STABLEMAX, 5, 3, 37, 7", "SOFTMAX, 3, 0, 200, 33"})
+    void lmLossAndArgmax(LossKind kind, int B, int P, int S, int V) {
+        int L = P + S;
+        Twin logits = h.f32(h.randoms(B * L * V, 4f), B, L, V), labels = labels(B, S, V);
+        Twin dLogits = h.out(B, L, V), stats = h.rand(B, Stat.COLUMNS);
+        h.run((o, s) -> o.lmLoss(kind, s.of(dLogits), s.of(stats), s.of(logits), s.of(labels), P, 0.37f));
+        h.close("lmLoss " + kind + " dLogits", dLogits, F32);
+        h.close("lmLoss " + kind + " stats", stats, F32);
+        Twin stats2 = h.rand(B, Stat.COLUMNS);
+        h.run((o, s) -> o.lmLoss(kind, null, s.of(stats2), s.of(logits), s.of(labels), P, 1f));
+        h.close("lmLoss " + kind + " stats (no gradient)", stats2, F32);
+
+        Twin preds = h.out(DType.I32, B, S);
+        h.run((o, s) -> o.argmax(s.of(preds), s.of(logits), P));
+        h.sameInts("argmax", preds);
+    }
+
+    @Test
+    void haltLoss() {
+        int B = 37;
+        float[] st = h.randoms(B * Stat.COLUMNS, 1f);
+        for (int b = 0; b < B; b++) st[b * Stat.COLUMNS + Stat.SEQ_CORRECT] = h.rnd.nextBoolean() ? 1 : 0;
+        Twin stats = h.f32(st, B, Stat.COLUMNS), q = h.f32(h.randoms(B * 2, 6f), B, 2), dq = h.out(B, 2);
+        h.run((o, s) -> o.haltLoss(s.of(dq), s.of(stats), s.of(q), 0.25f));
+        h.close("haltLoss dq", dq, F32);
+        h.close("haltLoss stats", stats, F32);
+        h.run((o, s) -> o.haltLoss(null, s.of(stats), s.of(q), 1f));
+        h.close("haltLoss stats (no gradient)", stats, F32);
+    }
+
+    // ---- optimizers ------------------------------------------------------------------------------
+    Twin positive(int n) {
+        float[] a = h.randoms(n, 1f);
+        for (int i = 0; i < n; i++) a[i] = Math.abs(a[i]) * 1e-3f;
+        return h.f32(a, n);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10007, 1", "4099, 37"})
+    void adam(int n, long step) {
+        Twin p = h.rand(n), g = h.rand(n), m = h.f32(h.randoms(n, 0.1f), n), v = positive(n);
+        h.run((o, s) -> o.adamAtan2(s.of(p), s.of(g), s.of(m), s.of(v), 1e-3f, 0.1f, 0.9f, 0.95f, step));
+        h.close("adamAtan2 p", p, F32);
+        h.close("adamAtan2 m", m, F32);
+        h.close("adamAtan2 v", v, F32);
+        h.run((o, s) -> o.adamW(s.of(p), s.of(g), s.of(m), s.of(v), 1e-3f, 0.1f, 0.9f, 0.95f, 1e-8f, step));
+        h.close("adamW p", p, F32);
+        h.close("adamW m", m, F32);
+        h.close("adamW v", v, F32);
+    }
+
+    @Test
+    void signSgdAndEma() {
+        int rows = 50, ndim = 100, B = 16;
+        Twin table = h.rand(rows, ndim), dRows = h.rand(B, ndim);
+        int[] ids = new int[B];
+        for (int b = 0; b < B; b++) ids[b] = h.rnd.nextInt(6);  // many duplicates
+        Twin id = h.i32(ids, B);
+        h.run((o, s) -> o.signSgd(s.of(table), s.of(dRows), s.of(id), 0.01f, 0.1f));
+        h.close("signSgd", table, F32);
+
+        Twin shadow = h.rand(10007), p = h.rand(10007);
+        h.run((o, s) -> o.ema(s.of(shadow), s.of(p), 0.999f));
+        h.close("ema", shadow, F32);
+    }
+
+    // ---- deep supervision ------------------------------------------------------------------------
+    @ParameterizedTest
+    @CsvSource({"true, 16, 0.5", "true, 16, 0.1", "false, 16, 0.5", "true, 1, 0.5", "true, 3, 1.0"})
+    void haltUpdate(boolean training, int maxSteps, float explore) {
+        int B = 97;
+        Twin steps = h.ints(0, maxSteps, B), halted = h.out(DType.I32, B);
+        for (long step = 1; step <= 5; step++) {
+            long st = step;
+            Twin q = h.f32(h.randoms(B * 2, 1f), B, 2);
+            h.run((o, s) -> o.haltUpdate(s.of(halted), s.of(steps), s.of(q), maxSteps, explore, training, 1234567L, st));
+            h.sameInts("haltUpdate halted", halted);
+            h.sameInts("haltUpdate steps", steps);
+        }
+    }
+
+    @Test
+    void resetCarrySelectRowsAccumulateMetrics() {
+        int B = 4, L = 97, D = 64, S = 81;
+        Twin halted = h.ints(0, 2, B), steps = h.ints(1, 9, B);
+        Twin y = h.rand(B, L, D), z = h.rand(B, L, D), hInit = h.rand(D), lInit = h.rand(D);
+        h.run((o, s) -> o.resetCarry(s.of(halted), s.of(y), s.of(z), s.of(hInit), s.of(lInit), s.of(steps)));
+        h.sameFloats("resetCarry y", y);
+        h.sameFloats("resetCarry z", z);
+        h.sameInts("resetCarry steps", steps);
+
+        Twin dst = h.ints(0, 11, B, S), src = h.ints(0, 11, B, S);
+        h.run((o, s) -> o.selectRows(s.of(halted), s.of(dst), s.of(src)));
+        h.sameInts("selectRows", dst);
+
+        int B2 = 97;
+        float[] st = h.randoms(B2 * Stat.COLUMNS, 1f);
+        for (int b = 0; b < B2; b++) {
+            int c = b % 7 == 0 ? 0 : 1 + h.rnd.nextInt(81);
+            st[b * Stat.COLUMNS + Stat.COUNT] = c;
+            st[b * Stat.COLUMNS + Stat.CORRECT] = h.rnd.nextInt(c + 1);
+            st[b * Stat.COLUMNS + Stat.SEQ_CORRECT] = h.rnd.nextBoolean() ? 1 : 0;
+        }
+        Twin stats = h.f32(st, B2, Stat.COLUMNS), metrics = h.rand(Ops.Metric.COLUMNS);
+        Twin halted2 = h.ints(0, 2, B2), steps2 = h.ints(1, 17, B2);
+        for (int i = 0; i < 3; i++)
+            h.run((o, s) -> o.accumulateMetrics(s.of(metrics), s.of(stats), s.of(halted2), s.of(steps2)));
+        h.sameFloats("accumulateMetrics", metrics);
+    }
+
+    // ---- what has no kernel yet ----------------------------------------------------------------------
+    @Test
+    void gemmOpsSayTheyHaveNoKernelYet() {
+        var t = dev.allocate(DType.F32, 2, 2);
+        Ops o = dev.ops();
+        assertEquals("linear: no kernel yet (issue: heavy kernels)",
+                assertThrows(UnsupportedOperationException.class, () -> o.linear(t, t, t, null)).getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> o.linearBackward(t, false, t, null, t, t, t));
+        assertThrows(UnsupportedOperationException.class, () -> o.attention(t, null, t, 1));
+        assertThrows(UnsupportedOperationException.class, () -> o.attentionBackward(t, t, t, t, 1));
+    }
+}
