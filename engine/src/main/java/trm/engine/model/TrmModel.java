@@ -61,12 +61,13 @@ public final class TrmModel {
 
     /** Sets every slot's carry to the init buffers (the state of a fresh or halted slot). */
     public void resetCarry(Workspace ws) {
-        int B = ws.batch, L = config.totalLen();
-        for (int b = 0; b < B; b++)
-            for (int p = 0; p < L; p++) {
-                ops.copy(ws.y.get(b).get(p), weights.hInit);
-                ops.copy(ws.z.get(b).get(p), weights.lInit);
-            }
+        if (!ws.allSlotsReady) { // one upload at first use, then a single broadcast kernel per reset
+            int[] ones = new int[ws.batch];
+            java.util.Arrays.fill(ones, 1);
+            weights.device.upload(ws.allSlots, ones);
+            ws.allSlotsReady = true;
+        }
+        ops.resetCarry(ws.allSlots, ws.y, ws.z, weights.hInit, weights.lInit, ws.slotSteps);
     }
 
     // ---- one supervision step ------------------------------------------------------------

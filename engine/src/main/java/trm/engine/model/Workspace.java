@@ -24,6 +24,9 @@ public final class Workspace {
     public final Tensor tokens, puzzleIds, labels, y, z;
     // embeddings, injections, heads
     public final Tensor x, inj, logits, q, stats, preds;
+    /** Every slot selected (ones, filled on first use) and a step counter, for resetting the whole batch. */
+    final Tensor allSlots, slotSteps;
+    boolean allSlotsReady;
     // no-gradient scratch block
     final BlockActs scratchActs;
     // forward scratch shared by every block
@@ -57,6 +60,8 @@ public final class Workspace {
         q = a.f32(B, 2);
         stats = a.f32(B, Ops.Stat.COLUMNS);
         preds = a.i32(B, S);
+        allSlots = a.i32(B);
+        slotSteps = a.i32(B);
 
         scratchActs = blockActs(c, a, B, false);
         act = a.f32(B * L, I);

@@ -1,0 +1,134 @@
+package trm.trainer.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trm.engine.cpu.CpuDevice;
+import trm.engine.model.TrmConfig;
+import trm.trainer.SudokuSource;
+import trm.trainer.TrainOptions;
+import trm.trainer.Trainer;
+import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.sudoku.SudokuGenerator;
+import trm.trainer.data.sudoku.SudokuGeometry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end: real runs, and one clear line (never a stack trace) for each user mistake. */
+class CliTest {
+    @TempDir
+    static Path dir;
+    static Path weights;
+
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** A small untrained 4×4 model checkpoint: enough to exercise every command. */
+    @BeforeAll
+    static void model() {
+        var g = SudokuGeometry.MINI;
+        TrmConfig c = new TrmConfig(32, 2, 2, 1, 1, 1, true, "none", 32, 1, 3, 0.1, true, 1e-5, 10000, 16, 6, 1, "stablemax");
+        var data = new SudokuDataset(new SudokuGenerator(g, 1).generate(20, SudokuGenerator.Target.any(), "t"));
+        Trainer t = new Trainer(c, new TrainOptions(4, 2, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-3, 0.1, "adam-atan2", 1e-8, true, 0.9, 0),
+                new CpuDevice(), new SudokuSource(data, 0, true));
+        t.trainStep();
+        weights = dir.resolve("m.safetensors");
+        t.saveModel(weights);
+    }
+
+    static void assertUserError(Result r, String expected) {
+        assertEquals(2, r.code(), "exit code; stderr: " + r.err());
+        assertTrue(r.err().contains(expected), "stderr lacks '" + expected + "': " + r.err());
+        assertFalse(r.err().contains("\tat "), "a stack trace was printed: " + r.err());
+        assertFalse(r.err().contains("Exception"), "an exception name leaked: " + r.err());
+    }
+
+    @Test
+    void solvesAndTraces() {
+        Result r = run("solve", "--weights", weights.toString(), "--trace", "1...........4..2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("after supervision step 1"), r.out());
+        assertTrue(r.out().contains("halting confidence"), r.out());
+        Result gen = run("solve", "--weights", weights.toString());
+        assertEquals(0, gen.code(), gen.err());
+        assertTrue(gen.out().contains("freshly generated 4×4"), gen.out());
+    }
+
+    @Test
+    void badPuzzlesAreRefusedClearly() {
+        assertUserError(run("solve", "--weights", weights.toString(), "1..4..3..2..4..x"), "x");
+        assertUserError(run("solve", "--weights", weights.toString(), "1..4"), "");
+        assertUserError(run("solve", "--weights", weights.toString(), "11..............."), "");
+        assertUserError(run("solve", "--weights", weights.toString(), "11.............."), "invalid puzzle");
+        assertUserError(run("solve", "--weights", weights.toString(), "1" + ".".repeat(80)), "model solves 4×4");
+    }
+
+    @Test
+    void missingAndBrokenFilesAreRefusedClearly() throws Exception {
+        assertUserError(run("solve", "--weights", dir.resolve("nope.safetensors").toString()), "nope.safetensors");
+        Path truncated = dir.resolve("truncated.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertUserError(run("eval", "--weights", truncated.toString(), "--data", "gen:4:5"), "truncated.safetensors");
+        assertUserError(run("train", "--data", dir.resolve("none.csv").toString()), "data file not found");
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "source,question,answer,rating\nx,1..4,1234,0\n");
+        assertUserError(run("eval", "--weights", weights.toString(), "--data", csv.toString()), "bad.csv:2");
+        assertUserError(run("train", "--preset", "sudoku", "--data", "gen:4:10"), "unknown preset 'sudoku'");
+        assertUserError(run("train", "--data", "gen:5:10"), "sizes: 4, 6, 9");
+        assertUserError(run("eval", "--weights", weights.toString(), "--data", "gen:6:3"), "36 cells");
+        assertUserError(run("train", "--data", "gen:4:10", "--device", "tpu"), "unknown device 'tpu'");
+    }
+
+    @Test
+    void checkpointAndConfigShapesMustAgree() throws Exception {
+        Path cfg = dir.resolve("wide.json");
+        Files.writeString(cfg, TrmConfig.preset("sudoku-mlp").withSeqLen(16, 6).toJson());
+        assertUserError(run("solve", "--weights", weights.toString(), "--config", cfg.toString()), "has shape");
+    }
+
+    @Test
+    void infoAndEvalPrintTheirFigures() {
+        Result info = run("info", "--preset", "sudoku-mlp");
+        assertEquals(0, info.code());
+        assertTrue(info.out().contains("parameters: 5028866"), info.out());
+        Result eval = run("eval", "--weights", weights.toString(), "--data", "gen:4:6:0:3");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("exact accuracy") && eval.out().contains("\"exact_accuracy\""), eval.out());
+    }
+
+    @Test
+    void dataCommandWritesAndConverts() throws Exception {
+        Path out = dir.resolve("six.csv");
+        Result r = run("data", "sudoku", "--generate", "5", "--size", "6", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(6, Files.readAllLines(out).size());
+        Path lines = dir.resolve("p.txt");
+        Files.writeString(lines, "# two puzzles\n1..4..3..2..4..1\n................\n");
+        Result c = run("data", "sudoku", "--convert", lines.toString(), "--out", dir.resolve("p.csv").toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("3"), "the ambiguous blank grid on line 3 is reported: " + c.out());
+    }
+}
