@@ -76,13 +76,21 @@ public interface Ops {
     void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads);
 
     /**
-     * Non-causal multi-head attention: out [B, L, H·hd] = softmax(q kᵀ / √hd) v per head.
-     * probs [B, H, L, L] is saved when non-null (the cpu reference's backward needs it).
+     * What {@link #attention} saves for its backward, per device: the cpu reference keeps the
+     * probabilities [B, H, L, L]; a flash kernel keeps one log-sum-exp per row [B, H, L].
      */
-    void attention(Tensor out, Tensor probs, Tensor qkv, int heads);
+    default int[] attentionSaveShape(int batch, int heads, int len) {
+        return new int[]{batch, heads, len, len};
+    }
 
-    /** dqkv [B, L, 3·H·hd] written from dOut [B, L, H·hd]. */
-    void attentionBackward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads);
+    /**
+     * Non-causal multi-head attention: out [B, L, H·hd] = softmax(q kᵀ / √hd) v per head.
+     * {@code saved} (shape {@link #attentionSaveShape}) is written when non-null, for backward.
+     */
+    void attention(Tensor out, Tensor saved, Tensor qkv, int heads);
+
+    /** dqkv [B, L, 3·H·hd] written from dOut [B, L, H·hd] and what the forward saved (and out, for flash). */
+    void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads);
 
     // ---- output heads and losses ------------------------------------------------------
 

@@ -124,7 +124,7 @@ class LayerGradientTest {
         float[] r = GradCheck.random(rng, B * L * D, 1);
         Runnable f = () -> ops.attention(out, probs, qkv, H);
         f.run();
-        ops.attentionBackward(dqkv, dev.tensor(r, B, L, D), qkv, probs, H);
+        ops.attentionBackward(dqkv, dev.tensor(r, B, L, D), out, qkv, probs, H);
         check("attention", qkv, dqkv, out, r, f);
         float[] p = dev.toFloats(probs);
         for (int row = 0; row < B * H * L; row++) {

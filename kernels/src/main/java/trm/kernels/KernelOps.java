@@ -216,7 +216,7 @@ final class KernelOps implements Ops {
     public void attention(Tensor out, Tensor probs, Tensor qkv, int heads) { throw noKernel("attention"); }
 
     @Override
-    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads) { throw noKernel("attentionBackward"); }
+    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) { throw noKernel("attentionBackward"); }
 
     // ---- qhead.cu -------------------------------------------------------------------------------
     @Override

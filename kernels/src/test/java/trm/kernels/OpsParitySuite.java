@@ -290,6 +290,6 @@ abstract class OpsParitySuite {
                 assertThrows(UnsupportedOperationException.class, () -> o.linear(t, t, t, null)).getMessage());
         assertThrows(UnsupportedOperationException.class, () -> o.linearBackward(t, false, t, null, t, t, t));
         assertThrows(UnsupportedOperationException.class, () -> o.attention(t, null, t, 1));
-        assertThrows(UnsupportedOperationException.class, () -> o.attentionBackward(t, t, t, t, 1));
+        assertThrows(UnsupportedOperationException.class, () -> o.attentionBackward(t, t, t, t, t, 1));
     }
 }

@@ -126,7 +126,7 @@ final class CpuOps implements Ops {
     }
 
     @Override
-    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads) {
+    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor probs, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
         Attention.backward(dqkv.f32(), dqkv.off(), dOut.f32(), dOut.off(), qkv.f32(), qkv.off(), probs.f32(), probs.off(), B, L, heads, hd);
     }

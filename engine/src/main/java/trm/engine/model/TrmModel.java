@@ -208,7 +208,7 @@ public final class TrmModel {
         } else {
             ops.addRmsNormBackward(ws.dR1.view(B, L, D), dR, a.h1(), a.rstd1());
             ops.linearBackward(ws.dAttn.view(B * L, D), false, g.o(), null, ws.dR1, a.attn().view(B * L, D), w.o());
-            ops.attentionBackward(ws.dQkv, ws.dAttn, a.qkv(), a.probs(), config.numHeads());
+            ops.attentionBackward(ws.dQkv, ws.dAttn, a.attn(), a.qkv(), a.probs(), config.numHeads());
             if (config.rope()) ops.ropeBackward(ws.dQkv, weights.ropeCos, weights.ropeSin, config.numHeads());
             ops.copy(dIn, ws.dR1);
             ops.linearBackward(dIn.view(B * L, D), true, g.qkv(), null, ws.dQkv.view(B * L, 3 * D), in.view(B * L, D), w.qkv());

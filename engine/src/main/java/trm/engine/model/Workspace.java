@@ -39,11 +39,11 @@ public final class Workspace {
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
         TensorArena measured = TensorArena.measuring();
-        new Workspace(c, batch, training, measured);
-        return new Workspace(c, batch, training, TensorArena.sizedLike(device, measured));
+        new Workspace(c, batch, training, measured, device.ops());
+        return new Workspace(c, batch, training, TensorArena.sizedLike(device, measured), device.ops());
     }
 
-    private Workspace(TrmConfig c, int B, boolean training, TensorArena a) {
+    private Workspace(TrmConfig c, int B, boolean training, TensorArena a, Ops ops) {
         this.batch = B;
         this.training = training;
         this.arena = a;
@@ -63,7 +63,7 @@ public final class Workspace {
         allSlots = a.i32(B);
         slotSteps = a.i32(B);
 
-        scratchActs = blockActs(c, a, B, false);
+        scratchActs = blockActs(c, a, B, false, ops);
         act = a.f32(B * L, I);
         mo = a.f32(B * L, D);
         hT = c.mlpT() ? a.f32(B, D, L) : null;
@@ -77,7 +77,7 @@ public final class Workspace {
             saved = new BlockActs[apps][c.layers()];
             for (int k = 0; k < apps; k++) {
                 h0[k] = a.f32(B, L, D);
-                for (int l = 0; l < c.layers(); l++) saved[k][l] = blockActs(c, a, B, true);
+                for (int l = 0; l < c.layers(); l++) saved[k][l] = blockActs(c, a, B, true, ops);
             }
             dLogits = a.f32(B, L, V);
             dq = a.f32(B, 2);
@@ -102,7 +102,7 @@ public final class Workspace {
         }
     }
 
-    private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward) {
+    private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, Ops ops) {
         int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
         Tensor h1 = a.f32(B, L, D);
         Tensor gu = a.f32(B * L, 2 * I);
@@ -116,7 +116,7 @@ public final class Workspace {
             rstd1 = forBackward ? a.f32(B * L) : null;
             qkv = a.f32(B, L, 3 * D);
             attn = a.f32(B, L, D);
-            probs = forBackward ? a.f32(B, c.numHeads(), L, L) : null;
+            probs = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
         return new BlockActs(h1, rstd1, gu, out, rstd2, guT, qkv, probs, attn);
     }
