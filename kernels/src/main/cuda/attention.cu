@@ -61,7 +61,7 @@ __device__ __forceinline__ void ropeBack(float* g, const float* cosT, const floa
 } // namespace attention
 
 // grid (ceil(L/64), B*H), block 256, no dynamic shared memory.
-extern "C" __global__ void __launch_bounds__(256) attention_fwd(const float* __restrict__ qkv, float* __restrict__ out,
+extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const float* __restrict__ qkv, float* __restrict__ out,
                                                                 float* __restrict__ lse, int L, int H) {
     using namespace attention;
     __shared__ float Ks[T * LDS], Vs[T * LDS];
