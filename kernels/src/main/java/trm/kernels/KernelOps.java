@@ -1,5 +1,9 @@
 package trm.kernels;
 
+import trm.kernels.heavy.Attention;
+import trm.kernels.heavy.Gemm;
+import trm.engine.TrmException;
+
 import static trm.kernels.KernelArg.f32;
 import static trm.kernels.KernelArg.i32;
 import static trm.kernels.KernelArg.i64;
@@ -146,11 +150,24 @@ final class KernelOps implements Ops {
 
     // ---- linear: the next issue's GEMMs ---------------------------------------------------------
     @Override
-    public void linear(Tensor out, Tensor in, Tensor w, Tensor bias) { throw noKernel("linear"); }
+    public void linear(Tensor out, Tensor in, Tensor w, Tensor bias) {
+        int K = w.dim(1), N = w.dim(0), M = rows(in);
+        if (in.dim(-1) != K || out.dim(-1) != N || rows(out) != M)
+            throw new IllegalArgumentException("linear: " + in + " · " + w + "ᵀ → " + out);
+        Gemm.forward(dev.runtime(), dev.address(check(out, DType.F32, "linear")), dev.address(check(in, DType.F32, "linear")),
+                dev.address(check(w, DType.F32, "linear")), bias == null ? 0 : dev.address(check(bias, DType.F32, "linear")),
+                M, K, N, Gemm.Epilogue.none());
+    }
 
     @Override
     public void linearBackward(Tensor dIn, boolean accumulate, Tensor dW, Tensor dBias, Tensor dOut, Tensor in, Tensor w) {
-        throw noKernel("linearBackward");
+        int K = w.dim(1), N = w.dim(0), M = rows(in);
+        var rt = dev.runtime();
+        long g = dev.address(check(dOut, DType.F32, "linearBackward"));
+        if (dIn != null) Gemm.backwardInput(rt, dev.address(check(dIn, DType.F32, "linearBackward")), g, dev.address(w), M, K, N, accumulate);
+        // One slice: no split-K workspace, and the sum over rows keeps one fixed order.
+        Gemm.backwardWeight(rt, dev.address(check(dW, DType.F32, "linearBackward")), g, dev.address(in), M, K, N, 0, 1);
+        if (dBias != null) Gemm.colSum(rt, dev.address(check(dBias, DType.F32, "linearBackward")), g, M, N, true);
     }
 
     // ---- swiglu.cu ----------------------------------------------------------------------------
@@ -213,10 +230,39 @@ final class KernelOps implements Ops {
 
     // ---- attention: the next issue's fused kernels -------------------------------------------------
     @Override
-    public void attention(Tensor out, Tensor probs, Tensor qkv, int heads) { throw noKernel("attention"); }
+    public int[] attentionSaveShape(int batch, int heads, int len) {
+        return new int[]{batch, heads, len}; // the flash kernel keeps one log-sum-exp per row
+    }
+
+    /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
+    private Tensor rowScratch;
+
+    private Tensor rowScratch(int B, int H, int L) {
+        long n = (long) B * H * L;
+        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, Math.toIntExact(n));
+        return rowScratch;
+    }
+
+    private static int attentionHeads(Tensor qkv, int heads, String op) {
+        int hd = qkv.dim(2) / 3 / heads;
+        if (hd != Attention.HEAD_DIM) throw new TrmException(op + ": the attention kernel needs head_dim " + Attention.HEAD_DIM + ", got " + hd);
+        return heads;
+    }
 
     @Override
-    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) { throw noKernel("attentionBackward"); }
+    public void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attention");
+        long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : dev.address(rowScratch(B, H, L));
+        Attention.forward(dev.runtime(), dev.address(check(out, DType.F32, "attention")), lse, dev.address(check(qkv, DType.F32, "attention")), B, L, H);
+    }
+
+    @Override
+    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attentionBackward");
+        // RoPE tables 0: the model undoes RoPE with its own ropeBackward op.
+        Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), dev.address(dOut), dev.address(qkv),
+                dev.address(out), dev.address(check(saved, DType.F32, "attentionBackward")), dev.address(rowScratch(B, H, L)), 0, 0, B, L, H);
+    }
 
     // ---- qhead.cu -------------------------------------------------------------------------------
     @Override

@@ -2,6 +2,7 @@ package trm.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trm.kernels.OpsParity.F32;
 
 import java.util.Arrays;
@@ -281,15 +282,46 @@ abstract class OpsParitySuite {
         h.sameFloats("accumulateMetrics", metrics);
     }
 
-    // ---- what has no kernel yet ----------------------------------------------------------------------
+    // ---- the heavy ops: tensor-core GEMM (bf16 operands) and flash attention ---------------------
+    /** bf16 operands, fp32 accumulation: the bound for GEMM paths. */
+    static final double BF16 = 2e-2;
+
     @Test
-    void gemmOpsSayTheyHaveNoKernelYet() {
-        var t = dev.allocate(DType.F32, 2, 2);
-        Ops o = dev.ops();
-        assertEquals("linear: no kernel yet (issue: heavy kernels)",
-                assertThrows(UnsupportedOperationException.class, () -> o.linear(t, t, t, null)).getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> o.linearBackward(t, false, t, null, t, t, t));
-        assertThrows(UnsupportedOperationException.class, () -> o.attention(t, null, t, 1));
-        assertThrows(UnsupportedOperationException.class, () -> o.attentionBackward(t, t, t, t, t, 1));
+    void linearForwardAndBackward() {
+        int M = 2 * 97, K = 70, N = 33;
+        Twin in = h.rand(M, K), w = h.rand(N, K), bias = h.rand(N), out = h.out(M, N);
+        h.run((o, s) -> o.linear(s.of(out), s.of(in), s.of(w), s.of(bias)));
+        h.close("linear", out, BF16);
+        Twin dOut = h.rand(M, N), dIn = h.out(M, K), dW = h.rand(N, K), dB = h.rand(N);
+        h.run((o, s) -> o.linearBackward(s.of(dIn), false, s.of(dW), s.of(dB), s.of(dOut), s.of(in), s.of(w)));
+        h.close("linearBackward dIn", dIn, BF16);
+        h.close("linearBackward dW (accumulated)", dW, BF16);
+        h.close("linearBackward dBias (accumulated)", dB, F32);
+        h.run((o, s) -> o.linearBackward(s.of(dIn), true, s.of(dW), null, s.of(dOut), s.of(in), s.of(w)));
+        h.close("linearBackward dIn (accumulated)", dIn, BF16);
+    }
+
+    @Test
+    void flashAttentionForwardAndBackward() {
+        int B = 2, L = 97, H = 2, D = 64 * H;
+        Twin qkv = h.rand(B, L, 3 * D), out = h.out(B, L, D);
+        // each device saves its own thing: probabilities on the cpu, one log-sum-exp per row on kernels
+        Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
+                h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
+        h.run((o, s) -> o.attention(s.of(out), s.of(saved), s.of(qkv), H));
+        h.close("attention", out, F32);
+        Twin dOut = h.rand(B, L, D), dqkv = h.out(B, L, 3 * D);
+        h.run((o, s) -> o.attentionBackward(s.of(dqkv), s.of(dOut), s.of(out), s.of(qkv), s.of(saved), H));
+        h.close("attentionBackward", dqkv, F32);
+        Twin noSave = h.out(B, L, D);
+        h.run((o, s) -> o.attention(s.of(noSave), null, s.of(qkv), H));
+        h.close("attention (nothing saved)", noSave, F32);
+    }
+
+    @Test
+    void attentionRefusesOtherHeadDims() {
+        var qkv = dev.allocate(DType.F32, 1, 4, 3 * 32);
+        var e = assertThrows(trm.engine.TrmException.class, () -> dev.ops().attention(dev.allocate(DType.F32, 1, 4, 32), null, qkv, 1));
+        assertTrue(e.getMessage().contains("head_dim 64"), e.getMessage());
     }
 }
