@@ -30,7 +30,11 @@ final class Gemm {
     static final int MR = MicroKernel.MR;
     /** Columns of the register tile: two vectors. */
     static final int NR = MicroKernel.NR;
-    /** K block: a packed B panel is KC·NR floats (16 KiB for 256-bit vectors), L1-resident. */
+    /**
+     * K block: a packed A strip is KC·MR floats (6 KiB), L1-resident; a B panel KC·NR (16 KiB
+     * for 256-bit vectors). A fixed constant: the K blocking, hence the summation order, depends
+     * on K alone.
+     */
     static final int KC = 256;
     /** A strips packed at once: MC_STRIPS·MR·KC floats (96 KiB), L2-resident. */
     static final int MC_STRIPS = 16;
