@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>{@code -interleave S} skips JMH and, in this JVM, alternates single calls of ours and
  * OpenBLAS for S seconds per shape (each call after a 250 ms pause, so neither side's idle
  * threads are still spinning), reporting medians: on a shared machine this compares both under
- * the same background load, call by call.
+ * the same background load, call by call. It also reports GFLOP per cpu-second of the process,
+ * meaningful for calls of tens of milliseconds or more (the process cpu clock is coarse).
  */
 public final class MatmulTable {
     private MatmulTable() {}
@@ -117,11 +118,11 @@ public final class MatmulTable {
                     while (ours.size() < 5 || System.nanoTime() < end) {
                         double[] t = timed(() -> MatmulBench.run(s, x, y, z));
                         ours.add(s.flops() / t[0] / 1e9);
-                        oursCpu.add(s.flops() / t[1] / 1e9);
+                        if (t[1] > 0) oursCpu.add(s.flops() / t[1] / 1e9);
                         if (blas) {
                             t = timed(() -> MatmulBench.run(s, xs, ys, zs));
                             ob.add(s.flops() / t[0] / 1e9);
-                            obCpu.add(s.flops() / t[1] / 1e9);
+                            if (t[1] > 0) obCpu.add(s.flops() / t[1] / 1e9);
                         }
                     }
                     double mo = median(ours), mb = blas ? median(ob) : Double.NaN;
