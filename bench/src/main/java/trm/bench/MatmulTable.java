@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>{@code -interleave S} skips JMH and, in this JVM, alternates single calls of ours and
  * OpenBLAS for S seconds per shape (each call after a 250 ms pause, so neither side's idle
  * threads are still spinning), reporting medians: on a shared machine this compares both under
- * the same background load, call by call.
+ * the same background load, call by call. It also reports GFLOP per cpu-second of the process,
+ * meaningful for calls of tens of milliseconds or more (the process cpu clock is coarse).
  */
 public final class MatmulTable {
     private MatmulTable() {}
@@ -106,20 +107,22 @@ public final class MatmulTable {
                     MemorySegment zs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, z);
                     List<Double> ours = new ArrayList<>(), ob = new ArrayList<>();
                     List<Double> oursCpu = new ArrayList<>(), obCpu = new ArrayList<>();
-                    long warmEnd = System.nanoTime() + 3_000_000_000L, end = warmEnd + seconds * 1_000_000_000L;
-                    while (System.nanoTime() < end) {
-                        boolean warm = System.nanoTime() < warmEnd;
+                    // Warm up for 3 s and at least 3 calls each; then measure for the given seconds
+                    // and at least 5 calls each.
+                    long warmEnd = System.nanoTime() + 3_000_000_000L;
+                    for (int w = 0; w < 3 || System.nanoTime() < warmEnd; w++) {
+                        MatmulBench.run(s, x, y, z);
+                        if (blas) MatmulBench.run(s, xs, ys, zs);
+                    }
+                    long end = System.nanoTime() + seconds * 1_000_000_000L;
+                    while (ours.size() < 5 || System.nanoTime() < end) {
                         double[] t = timed(() -> MatmulBench.run(s, x, y, z));
-                        if (!warm) {
-                            ours.add(s.flops() / t[0] / 1e9);
-                            oursCpu.add(s.flops() / t[1] / 1e9);
-                        }
+                        ours.add(s.flops() / t[0] / 1e9);
+                        if (t[1] > 0) oursCpu.add(s.flops() / t[1] / 1e9);
                         if (blas) {
                             t = timed(() -> MatmulBench.run(s, xs, ys, zs));
-                            if (!warm) {
-                                ob.add(s.flops() / t[0] / 1e9);
-                                obCpu.add(s.flops() / t[1] / 1e9);
-                            }
+                            ob.add(s.flops() / t[0] / 1e9);
+                            if (t[1] > 0) obCpu.add(s.flops() / t[1] / 1e9);
                         }
                     }
                     double mo = median(ours), mb = blas ? median(ob) : Double.NaN;

@@ -30,7 +30,11 @@ final class Gemm {
     static final int MR = MicroKernel.MR;
     /** Columns of the register tile: two vectors. */
     static final int NR = MicroKernel.NR;
-    /** K block: a packed B panel is KC·NR floats (16 KiB for 256-bit vectors), L1-resident. */
+    /**
+     * K block: a packed A strip is KC·MR floats (6 KiB), L1-resident; a B panel KC·NR (16 KiB
+     * for 256-bit vectors). A fixed constant: the K blocking, hence the summation order, depends
+     * on K alone.
+     */
     static final int KC = 256;
     /** A strips packed at once: MC_STRIPS·MR·KC floats (96 KiB), L2-resident. */
     static final int MC_STRIPS = 16;
@@ -70,10 +74,13 @@ final class Gemm {
         } else {
             biasPad = null;
         }
-        final float[] pb = scratch(PACK_B, Math.min(KC, K) * panels * NR);
-        for (int pc0 = 0; pc0 < K; pc0 += KC) {
+        // Narrow B (≤ 8 panels): longer K blocks, fewer passes and fork-joins per call. The
+        // blocking depends on the shape alone, never on the threads.
+        final int kcMax = panels <= 8 ? 4 * KC : KC;
+        final float[] pb = scratch(PACK_B, Math.min(kcMax, K) * panels * NR);
+        for (int pc0 = 0; pc0 < K; pc0 += kcMax) {
             final int pc = pc0;
-            final int kc = Math.min(KC, K - pc);
+            final int kc = Math.min(kcMax, K - pc);
             final boolean overwrite = pc == 0 && !accumulate;
             final float[] bb = pc == 0 ? biasPad : null;
             Parallel.forRange(panels, 8, (j0, j1) -> {
@@ -82,30 +89,58 @@ final class Gemm {
                     packB(b, bOff, bRs, bCs, pc, kc, col, Math.min(NR, N - col), pb, jp * kc * NR);
                 }
             });
-            Parallel.forRange(strips, grainStrips, (s0, s1) -> {
-                float[] pa = scratch(PACK_A, MC_STRIPS * MR * kc);
-                float[] tmp = new float[MR * NR];
-                for (int sb = s0; sb < s1; sb += MC_STRIPS) {
-                    int se = Math.min(s1, sb + MC_STRIPS);
-                    for (int s = sb; s < se; s++) {
-                        int row = s * MR;
-                        packA(a, aOff, aRs, aCs, row, Math.min(MR, M - row), pc, kc, pa, (s - sb) * kc * MR);
+            if (strips >= 4 * grainStrips || panels < 2) {
+                Parallel.forRange(strips, grainStrips, (s0, s1) -> {
+                    float[] pa = scratch(PACK_A, MC_STRIPS * MR * kc);
+                    float[] tmp = new float[MR * NR];
+                    for (int sb = s0; sb < s1; sb += MC_STRIPS) {
+                        int se = Math.min(s1, sb + MC_STRIPS);
+                        packStrips(M, a, aOff, aRs, aCs, pc, kc, sb, se, pa);
+                        sweep(M, N, kc, pa, sb, se, pb, 0, panels, c, cOff, ldc, overwrite, bb, tmp);
                     }
-                    for (int jc = 0; jc < panels; jc += NC_PANELS) {
-                        int je = Math.min(panels, jc + NC_PANELS);
-                        for (int s = sb; s < se; s++) {
-                            int row = s * MR;
-                            int rows = Math.min(MR, M - row);
-                            for (int jp = jc; jp < je; jp++) {
-                                int col = jp * NR;
-                                MicroKernel.tile(kc, pa, (s - sb) * kc * MR, pb, jp * kc * NR,
-                                        c, cOff + row * ldc + col, ldc, rows, Math.min(NR, N - col),
-                                        overwrite, bb, col, tmp);
-                            }
-                        }
+                });
+            } else {
+                // Few rows (e.g. dW of a small head): split the panels instead, each task
+                // packing the (small) A block itself.
+                Parallel.forRange(panels, 1, (j0, j1) -> {
+                    float[] pa = scratch(PACK_A, MC_STRIPS * MR * kc);
+                    float[] tmp = new float[MR * NR];
+                    for (int sb = 0; sb < strips; sb += MC_STRIPS) {
+                        int se = Math.min(strips, sb + MC_STRIPS);
+                        packStrips(M, a, aOff, aRs, aCs, pc, kc, sb, se, pa);
+                        sweep(M, N, kc, pa, sb, se, pb, j0, j1, c, cOff, ldc, overwrite, bb, tmp);
                     }
+                });
+            }
+        }
+    }
+
+    private static void packStrips(int M, float[] a, int aOff, int aRs, int aCs, int pc, int kc, int sb, int se,
+                                   float[] pa) {
+        for (int s = sb; s < se; s++) {
+            int row = s * MR;
+            packA(a, aOff, aRs, aCs, row, Math.min(MR, M - row), pc, kc, pa, (s - sb) * kc * MR);
+        }
+    }
+
+    /**
+     * C tiles of strips [sb, se) (packed in pa) × panels [j0, j1) (packed in pb): each A strip
+     * sweeps a group of NC_PANELS panels, so its C tiles run along its rows.
+     */
+    private static void sweep(int M, int N, int kc, float[] pa, int sb, int se, float[] pb, int j0, int j1,
+                              float[] c, int cOff, int ldc, boolean overwrite, float[] bb, float[] tmp) {
+        for (int jc = j0; jc < j1; jc += NC_PANELS) {
+            int je = Math.min(j1, jc + NC_PANELS);
+            for (int s = sb; s < se; s++) {
+                int row = s * MR;
+                int rows = Math.min(MR, M - row);
+                for (int jp = jc; jp < je; jp++) {
+                    int col = jp * NR;
+                    MicroKernel.tile(kc, pa, (s - sb) * kc * MR, pb, jp * kc * NR,
+                            c, cOff + row * ldc + col, ldc, rows, Math.min(NR, N - col),
+                            overwrite, bb, col, tmp);
                 }
-            });
+            }
         }
     }
 

@@ -27,7 +27,7 @@ public final class Matmul {
         if (M <= 0 || N <= 0) return;
         if (K <= 0 || (long) M * N * K < SMALL) {
             forwardPlain(out, outOff, in, inOff, w, wOff, bias, biasOff, 0, M, K, N);
-        } else if (N < S.length()) {
+        } else if (N < 2 * S.length()) {
             Parallel.forRange(M, 16, (m0, m1) -> forwardDot(out, outOff, in, inOff, w, wOff, bias, biasOff, m0, m1, K, N));
         } else {
             Gemm.gemm(M, N, K, in, inOff, K, 1, w, wOff, 1, K, out, outOff, N, false, bias, biasOff);
@@ -93,19 +93,30 @@ public final class Matmul {
         }
     }
 
-    /** Rows [m0, m1) of forward as row·row dot products: for N smaller than a vector. */
+    /**
+     * Rows [m0, m1) of forward as row·row dot products: for N below one register tile's width,
+     * where packing the whole input for a single padded panel costs more than it saves. Four
+     * vector accumulators hide the fma latency; their fixed combination keeps it deterministic.
+     */
     private static void forwardDot(float[] out, int outOff, float[] in, int inOff, float[] w, int wOff,
                                    float[] bias, int biasOff, int m0, int m1, int K, int N) {
-        int kv = S.loopBound(K);
+        int L = S.length(), kv = S.loopBound(K), k4 = K - K % (4 * L);
         for (int m = m0; m < m1; m++) {
             int a = inOff + m * K;
             for (int n = 0; n < N; n++) {
                 int b = wOff + n * K;
-                FloatVector acc = FloatVector.zero(S);
+                FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
                 int k = 0;
-                for (; k < kv; k += S.length()) {
-                    acc = FloatVector.fromArray(S, in, a + k).fma(FloatVector.fromArray(S, w, b + k), acc);
+                for (; k < k4; k += 4 * L) {
+                    acc0 = FloatVector.fromArray(S, in, a + k).fma(FloatVector.fromArray(S, w, b + k), acc0);
+                    acc1 = FloatVector.fromArray(S, in, a + k + L).fma(FloatVector.fromArray(S, w, b + k + L), acc1);
+                    acc2 = FloatVector.fromArray(S, in, a + k + 2 * L).fma(FloatVector.fromArray(S, w, b + k + 2 * L), acc2);
+                    acc3 = FloatVector.fromArray(S, in, a + k + 3 * L).fma(FloatVector.fromArray(S, w, b + k + 3 * L), acc3);
                 }
+                for (; k < kv; k += L) {
+                    acc0 = FloatVector.fromArray(S, in, a + k).fma(FloatVector.fromArray(S, w, b + k), acc0);
+                }
+                FloatVector acc = acc0.add(acc1).add(acc2.add(acc3));
                 float s = acc.reduceLanes(VectorOperators.ADD);
                 for (; k < K; k++) s = Math.fma(in[a + k], w[b + k], s);
                 out[outOff + m * N + n] = bias != null ? s + bias[biasOff + n] : s;
