@@ -1,0 +1,94 @@
+package trm.trainer;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import trm.engine.Device;
+import trm.engine.Devices;
+import trm.engine.Ops;
+import trm.engine.TrmException;
+import trm.engine.cpu.CpuDevice;
+import trm.engine.model.TrmConfig;
+import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.sudoku.SudokuGenerator;
+import trm.trainer.data.sudoku.SudokuGeometry;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Whole-model parity: one training step (T cycles forward, backward of the last, AdamATan2,
+ * SignSGD, EMA, halting) of the sudoku-mlp and sudoku-att architectures — their real shapes
+ * (seq 81 + 16 prefix, head_dim 64) at reduced width so the simulator finishes in seconds — on
+ * the sim device with our kernels against the cpu reference, within the bf16 bound of the
+ * tensor-core GEMMs.
+ */
+class SimWholeModelTest {
+    static final double BF16 = 2e-2;
+
+    static Device simOrSkip() {
+        try {
+            return Devices.open("sim");
+        } catch (TrmException e) {
+            Assumptions.abort("sim device unavailable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    static double relErr(float[] a, float[] ref) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += ((double) a[i] - ref[i]) * ((double) a[i] - ref[i]);
+            den += (double) ref[i] * ref[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-300));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sudoku-mlp", "sudoku-att"})
+    void oneTrainingStepMatchesTheCpu(String preset) {
+        Device sim = simOrSkip();
+        TrmConfig full = TrmConfig.preset(preset);
+        boolean att = !full.mlpT();
+        // width 128 (2 heads of 64) instead of 512, 2 H-cycles of 2 L-cycles instead of 3 of 6
+        TrmConfig c = new TrmConfig(att ? 128 : 64, 2, 4, 2, 2, 2, full.mlpT(), full.posEncodings(), att ? 128 : 64, 16,
+                16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
+        var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.CLASSIC, 3).generate(4, SudokuGenerator.Target.any(), "t"));
+        TrainOptions o = new TrainOptions(2, 10, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-2, 0.1, "adam-atan2", 1e-8, true, 0.9, 5);
+        Trainer onCpu = new Trainer(c, o, new CpuDevice(), new SudokuSource(data, 1, true));
+        Trainer onSim = new Trainer(c, o, sim, new SudokuSource(data, 1, true));
+        // How far bf16-sized noise alone moves this model: the cpu run again with its weights
+        // rounded to bf16. The recursion amplifies such noise with depth, so the sim's distance
+        // from the cpu is judged against it as well as against the per-kernel bound.
+        Trainer perturbed = new Trainer(c, o, new CpuDevice(), new SudokuSource(data, 1, true));
+        float[] w = perturbed.device.toFloats(perturbed.weights.params);
+        for (int i = 0; i < w.length; i++) w[i] = trm.engine.Bf16.round(w[i]);
+        perturbed.device.upload(perturbed.weights.params, w);
+        perturbed.trainStep();
+        onCpu.trainStep();
+        onSim.trainStep();
+        float[] gs = onSim.device.toFloats(onSim.model.grads), gc = onCpu.device.toFloats(onCpu.model.grads);
+        for (var p : onCpu.weights.layout.params()) {
+            int from = (int) p.offset(), to = from + (int) p.numel();
+            System.out.printf("    %-55s rel err %.2e%n", p.name(), relErr(java.util.Arrays.copyOfRange(gs, from, to), java.util.Arrays.copyOfRange(gc, from, to)));
+        }
+        double sensitivity = relErr(perturbed.device.toFloats(perturbed.model.grads), gc);
+        double bound = Math.max(BF16, 3 * sensitivity);
+        System.out.printf("  %-45s %.2e (bound %.2e)%n", preset + " cpu gradients, bf16-rounded weights", sensitivity, bound);
+        double e = relErr(gs, gc);
+        assertTrue(e < bound, preset + " gradients: relative error " + e + " ≥ " + bound);
+        check(preset + " weights after AdamATan2", onSim.device.toFloats(onSim.weights.params), onCpu.device.toFloats(onCpu.weights.params));
+        check(preset + " EMA weights", onSim.device.toFloats(onSim.evalParams()), onCpu.device.toFloats(onCpu.evalParams()));
+        check(preset + " puzzle table after SignSGD", onSim.device.toFloats(onSim.weights.puzzleTable), onCpu.device.toFloats(onCpu.weights.puzzleTable));
+        Metrics ms = onSim.takeMetrics(), mc = onCpu.takeMetrics();
+        assertTrue(Math.abs(ms.lmLoss() - mc.lmLoss()) < BF16 * mc.lmLoss(), "lm_loss " + ms.lmLoss() + " vs " + mc.lmLoss());
+        assertTrue(Math.abs(ms.qHaltLoss() - mc.qHaltLoss()) < BF16 * mc.qHaltLoss() + 1e-6, "q_halt_loss " + ms.qHaltLoss() + " vs " + mc.qHaltLoss());
+        assertTrue(sim.transfers() > 0 && Ops.Stat.COLUMNS == 6);
+        sim.close();
+    }
+
+    static void check(String what, float[] sim, float[] cpu) {
+        double e = relErr(sim, cpu);
+        System.out.printf("  %-45s rel err %.2e%n", what, e);
+        assertTrue(e < BF16, what + ": relative error " + e + " ≥ " + BF16);
+    }
+}
