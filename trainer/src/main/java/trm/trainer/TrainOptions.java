@@ -8,7 +8,7 @@ import trm.engine.TrmException;
 
 /**
  * Training hyperparameters, named as in the reference's cfg_pretrain where it has them.
- * Defaults are the reference's Sudoku run (README command), except the run length.
+ * The command line's defaults are the reference's Sudoku run (see TrainCommand).
  */
 public record TrainOptions(
         @JsonProperty("global_batch_size") int batch,
@@ -39,24 +39,9 @@ public record TrainOptions(
         Optimizer.parse(optimizer);
     }
 
-    /** The reference's Sudoku settings (batch 768, lr 1e-4, wd 1.0, EMA 0.999) for the given length. */
-    public static TrainOptions reference(long steps) {
-        return new TrainOptions(768, steps, 1e-4, 1.0, 2000, 0.9, 0.95, 1.0, 1e-4, 1.0, "adam-atan2", 1e-8, true, 0.999, 0);
-    }
-
     public Optimizer optimizerKind() { return Optimizer.parse(optimizer); }
 
-    public TrainOptions with(int batch, long steps, double lr, long warmup, double weightDecay, double puzzleLr, long seed) {
-        return new TrainOptions(batch, steps, lr, lrMinRatio, warmup, beta1, beta2, weightDecay, puzzleLr,
-                puzzleEmbWeightDecay, optimizer, adamwEps, ema, emaRate, seed);
-    }
-
     public TrainOptions withSteps(long steps) {
-        return new TrainOptions(batch, steps, lr, lrMinRatio, warmupSteps, beta1, beta2, weightDecay, puzzleEmbLr,
-                puzzleEmbWeightDecay, optimizer, adamwEps, ema, emaRate, seed);
-    }
-
-    public TrainOptions withOptimizer(String optimizer, boolean ema) {
         return new TrainOptions(batch, steps, lr, lrMinRatio, warmupSteps, beta1, beta2, weightDecay, puzzleEmbLr,
                 puzzleEmbWeightDecay, optimizer, adamwEps, ema, emaRate, seed);
     }

@@ -121,12 +121,6 @@ public record TrmConfig(
                 numPuzzleIdentifiers, lossType);
     }
 
-    public TrmConfig withPuzzleIdentifiers(int n) {
-        return new TrmConfig(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncodings, puzzleEmbNdim,
-                puzzleEmbLen, haltMaxSteps, haltExplorationProb, noActContinue, rmsNormEps, ropeTheta, seqLen, vocabSize,
-                n, lossType);
-    }
-
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);
