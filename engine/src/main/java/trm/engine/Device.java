@@ -29,6 +29,9 @@ public interface Device extends AutoCloseable {
     /** Host↔device copies so far; residency tests assert that a recursion adds none. */
     long transfers();
 
+    /** Buffers allocated so far; a training step after the first must add none (the arena holds them). */
+    long allocations();
+
     /** Waits for queued work (a no-op on synchronous devices). */
     default void synchronize() {}
 

@@ -70,6 +70,7 @@ public final class TensorArena {
         @Override public void download(Tensor src, int[] dst) { throw unsupported(); }
         @Override public Ops ops() { throw unsupported(); }
         @Override public long transfers() { return 0; }
+        @Override public long allocations() { return 0; }
 
         private static UnsupportedOperationException unsupported() {
             return new UnsupportedOperationException("a measuring arena's tensors have no storage");

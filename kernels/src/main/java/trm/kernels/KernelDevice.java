@@ -57,6 +57,7 @@ public final class KernelDevice implements Device {
         long n = Tensor.numel(shape);
         long bytes = Math.max(4, (n * dtype.bytes() + 3) & ~3L);
         long address = rt.alloc(bytes);
+        allocations.incrementAndGet();
         Tensor t = new Tensor(this, dtype, shape, new Memory(address, bytes), 0);
         ops.fillWords(address, 0, bytes / 4);
         return t;
@@ -127,6 +128,10 @@ public final class KernelDevice implements Device {
     @Override public Ops ops() { return ops; }
 
     @Override public long transfers() { return rt.hostDeviceCopies(); }
+
+    private final java.util.concurrent.atomic.AtomicLong allocations = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override public long allocations() { return allocations.get(); }
 
     @Override public void synchronize() { rt.synchronize(); }
 

@@ -91,4 +91,21 @@ class SimWholeModelTest {
         System.out.printf("  %-45s rel err %.2e%n", what, e);
         assertTrue(e < BF16, what + ": relative error " + e + " ≥ " + BF16);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"none", "rope"})
+    void theRecursionStaysOnTheDevice(String pos) {
+        Device sim = simOrSkip();
+        boolean att = pos.equals("rope");
+        TrmConfig c = new TrmConfig(64, 1, 2, 1, 2, 1, !att, pos, 64, 1, 4, 0.1, true, 1e-5, 10000, 16, 6, 1, "stablemax");
+        var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.MINI, 3).generate(8, SudokuGenerator.Target.any(), "t"));
+        TrainOptions o = new TrainOptions(4, 10, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-2, 0.1, "adam-atan2", 1e-8, true, 0.9, 5);
+        Trainer t = new Trainer(c, o, sim, new SudokuSource(data, 1, true));
+        t.trainStep(); // first step: lazily sized kernel scratch may be allocated here
+        long allocs = sim.allocations(), copies = sim.transfers();
+        for (int i = 0; i < 3; i++) t.trainStep();
+        assertTrue(sim.allocations() == allocs, "device allocations inside training steps: " + (sim.allocations() - allocs));
+        assertTrue(sim.transfers() == copies + 3 * 3, "copies other than the fresh samples: " + (sim.transfers() - copies - 9));
+        sim.close();
+    }
 }

@@ -88,4 +88,17 @@ class TrainerTest {
         var e2 = assertThrows(TrmException.class, () -> Trainer.resume(bad, dev, new SyntheticSource(6, 5, 1), 0));
         assertTrue(e2.getMessage().contains("bad.safetensors"), e2.getMessage());
     }
+
+    @Test
+    void aTrainingStepAllocatesNothingAndCopiesOnlyFreshSamples() {
+        Device dev = new CpuDevice();
+        Trainer t = new Trainer(tiny(), options(10), dev, new SyntheticSource(6, 5, 1));
+        t.trainStep();
+        long allocs = dev.allocations(), copies = dev.transfers();
+        for (int i = 0; i < 5; i++) t.trainStep();
+        assertEquals(allocs, dev.allocations(), "device buffers allocated inside training steps");
+        assertEquals(copies + 5 * 3, dev.transfers(), "one upload each of tokens, labels and puzzle ids per step, nothing else");
+        t.takeMetrics();
+        assertEquals(copies + 5 * 3 + 1, dev.transfers(), "metrics: one download when asked");
+    }
 }

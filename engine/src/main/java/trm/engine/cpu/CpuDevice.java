@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CpuDevice implements Device {
     private final CpuOps ops = new CpuOps();
     private final AtomicLong transfers = new AtomicLong();
+    private final AtomicLong allocations = new AtomicLong();
 
     @Override public String name() { return "cpu"; }
 
@@ -24,6 +25,7 @@ public final class CpuDevice implements Device {
         long n = Tensor.numel(shape);
         if (n > Integer.MAX_VALUE - 16)
             throw new TrmException("cpu device: a tensor of " + n + " elements exceeds Java's array limit");
+        allocations.incrementAndGet();
         return switch (dtype) {
             case F32 -> new Tensor(this, dtype, shape, new float[(int) n], 0);
             case I32 -> new Tensor(this, dtype, shape, new int[(int) n], 0);
@@ -67,4 +69,6 @@ public final class CpuDevice implements Device {
     @Override public Ops ops() { return ops; }
 
     @Override public long transfers() { return transfers.get(); }
+
+    @Override public long allocations() { return allocations.get(); }
 }
