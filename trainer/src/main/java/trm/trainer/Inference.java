@@ -45,6 +45,8 @@ public final class Inference {
         this.steps = device.allocate(DType.I32, batch);
     }
 
+    public int batch() { return batch; }
+
     /** Every sample runs all N_sup steps; metrics as the reference reports them. */
     public Metrics evaluate(List<Sample> samples) {
         double count = 0, acc = 0, exact = 0, qAcc = 0, lm = 0, qLoss = 0;

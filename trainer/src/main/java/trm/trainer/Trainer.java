@@ -43,6 +43,7 @@ public final class Trainer {
     private final Tensor halted, steps, freshTokens, freshLabels, freshIds, metrics;
     private final int[] hostTokens, hostLabels, hostIds;
     private long step;
+    private Inference inference;
 
     public Trainer(TrmConfig config, TrainOptions options, Device device, SampleSource data) {
         if (data.seqLen() != config.seqLen())
@@ -138,10 +139,12 @@ public final class Trainer {
 
     /** Evaluates on the EMA weights (every sample runs all N_sup steps), then restores the live ones. */
     public Metrics evaluate(List<Sample> samples, int batch) {
+        // One evaluation workspace for the whole run: device memory is reserved once.
+        if (inference == null || inference.batch() != batch) inference = new Inference(model, batch);
         ops.copy(backup, weights.params);
         ops.copy(weights.params, evalParams());
         try {
-            return new Inference(model, batch).evaluate(samples);
+            return inference.evaluate(samples);
         } finally {
             ops.copy(weights.params, backup);
         }
