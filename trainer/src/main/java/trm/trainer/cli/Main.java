@@ -30,7 +30,7 @@ public final class Main {
         });
         cl.setParameterExceptionHandler((e, argv) -> {
             e.getCommandLine().getErr().println("trm: " + e.getMessage());
-            e.getCommandLine().getErr().println("(see: trm " + e.getCommandLine().getCommandName() + " --help)");
+            e.getCommandLine().getErr().println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return 2;
         });
         return cl.execute(args);
