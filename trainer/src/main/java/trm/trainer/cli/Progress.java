@@ -26,7 +26,7 @@ final class Progress {
         double rate = (step - startStep) / Math.max(1e-9, secs);
         long eta = rate > 0 ? (long) ((total - step) / rate) : 0;
         int width = 24, filled = (int) (width * step / Math.max(1, total));
-        String line = String.format("step %d/%d [%s%s] %.2f steps/s %.0f samples/s loss %.4f acc %.3f exact %.3f steps %.1f lr %.2e ETA %s",
+        String line = String.format("step %d/%d [%s%s] %.2f steps/s %.1f samples/s loss %.4f acc %.3f exact %.3f steps %.1f lr %.2e ETA %s",
                 step, total, "#".repeat(filled), ".".repeat(width - filled), rate, rate * batch, m.loss(), m.accuracy(),
                 m.exactAccuracy(), m.steps(), lr, format(Duration.ofSeconds(eta)));
         if (terminal) out.print("\r" + line + "\u001b[K");
