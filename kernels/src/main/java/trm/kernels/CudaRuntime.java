@@ -130,6 +130,21 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
 
     public int ordinal() { return ordinal; }
 
+    /**
+     * Makes this runtime's context current on the calling thread and returns its stream as a raw
+     * CUstream handle (also a cudaStream_t), for runtime-API libraries such as cuBLAS.
+     */
+    public long currentStream() {
+        current();
+        return new RawHandle(stream).value();
+    }
+
+    private static final class RawHandle extends NativePointerObject {
+        RawHandle(NativePointerObject o) { super(o); }
+
+        long value() { return getNativePointer(); }
+    }
+
     // -------------------------------------------------------------------------------------------
     // Driver initialisation, once per process: a failure is kept as a one-line reason.
     // -------------------------------------------------------------------------------------------
