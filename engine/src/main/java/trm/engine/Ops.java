@@ -67,6 +67,24 @@ public interface Ops {
     /** dIn = gradient w.r.t. a (equal to that w.r.t. b), from the saved out and rstd. */
     void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd);
 
+    // ---- MLP-mixer token mixing -------------------------------------------------------------
+
+    /**
+     * The MLP-t half-block over h [B, L, D]: out = rms_norm over the sequence axis of
+     * (h + SwiGLU_L(h)), SwiGLU mixing along L with w1 [2It, L] (gate_up) and w2 [L, It] (down).
+     * Saves gateUp [B·D·2It], act [B·D·It] and rstd [B·D] for backward, in the device's own
+     * layout (the cpu transposes as the reference does; kernels never transpose). out may be h's
+     * buffer when nothing is saved for backward. {@code scratch} has {@link #tokenMixScratch} floats.
+     */
+    void tokenMix(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor w1, Tensor w2, Tensor scratch, float eps);
+
+    /** dh [B, L, D] written; dW1, dW2 accumulated; from dOut and what {@link #tokenMix} saved. */
+    void tokenMixBackward(Tensor dh, Tensor dW1, Tensor dW2, Tensor dOut, Tensor h, Tensor gateUp, Tensor act, Tensor out,
+                          Tensor rstd, Tensor w1, Tensor w2, Tensor scratch);
+
+    /** Floats of scratch {@link #tokenMix} and {@link #tokenMixBackward} need. */
+    long tokenMixScratch(int batch, int len, int dim, int inter);
+
     // ---- attention -----------------------------------------------------------------------
 
     /** Rotates the q and k parts of qkv [B, L, 3·H·hd] in place ("rotate half"); cos, sin [L, hd]. */

@@ -2,6 +2,7 @@ package trm.kernels;
 
 import trm.kernels.heavy.Attention;
 import trm.kernels.heavy.Gemm;
+import trm.kernels.heavy.Mixer;
 import trm.engine.TrmException;
 
 import static trm.kernels.KernelArg.f32;
@@ -382,5 +383,30 @@ final class KernelOps implements Ops {
         stats.expect("stats", B, Stat.COLUMNS);
         launch("halt_accumulate_metrics", Dim3.of(1), Dim3.of(32), f(metrics, "accumulateMetrics"), f(stats, "accumulateMetrics"),
                 in(halted, "accumulateMetrics"), in(steps, "accumulateMetrics"), i32(B));
+    }
+
+    // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes
+    @Override
+    public long tokenMixScratch(int B, int L, int D, int It) {
+        return 2L * B * It * D; // dGateUp [B, 2It, D] for backward
+    }
+
+    @Override
+    public void tokenMix(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor w1, Tensor w2, Tensor scratch, float eps) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
+        Mixer.forward(dev.runtime(), dev.address(check(out, DType.F32, "tokenMix")), rstd == null ? 0 : dev.address(rstd),
+                dev.address(gateUp), dev.address(act), dev.address(check(h, DType.F32, "tokenMix")), dev.address(w1), dev.address(w2),
+                B, L, D, It, eps);
+    }
+
+    @Override
+    public void tokenMixBackward(Tensor dh, Tensor dW1, Tensor dW2, Tensor dOut, Tensor h, Tensor gateUp, Tensor act, Tensor out,
+                                 Tensor rstd, Tensor w1, Tensor w2, Tensor scratch) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
+        if (scratch.numel() < tokenMixScratch(B, L, D, It)) throw new IllegalArgumentException("tokenMixBackward: scratch too small");
+        // One split: weight gradients summed over the batch in one fixed order, no workspace.
+        Mixer.backward(dev.runtime(), dev.address(check(dh, DType.F32, "tokenMixBackward")), dev.address(dW1), dev.address(dW2),
+                dev.address(dOut), dev.address(h), dev.address(gateUp), dev.address(act), dev.address(out), dev.address(rstd),
+                dev.address(w1), dev.address(w2), dev.address(scratch), 0, 1, B, L, D, It);
     }
 }

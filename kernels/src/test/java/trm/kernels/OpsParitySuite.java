@@ -324,4 +324,22 @@ abstract class OpsParitySuite {
         var e = assertThrows(trm.engine.TrmException.class, () -> dev.ops().attention(dev.allocate(DType.F32, 1, 4, 32), null, qkv, 1));
         assertTrue(e.getMessage().contains("head_dim 64"), e.getMessage());
     }
+
+    @Test
+    void tokenMixingForwardAndBackward() {
+        int B = 2, L = 21, D = 40, It = 24;
+        Twin x = h.rand(B, L, D), w1 = h.rand(2 * It, L), w2 = h.rand(L, It), out = h.out(B, L, D);
+        Twin gateUp = h.out(B * D * 2 * It), act = h.out(B * D * It), rstd = h.out(B * D);
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().tokenMixScratch(B, L, D, It)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().tokenMixScratch(B, L, D, It)));
+        h.run((o, s) -> o.tokenMix(s.of(out), s.of(gateUp), s.of(act), s.of(rstd), s.of(x), s.of(w1), s.of(w2), s.of(scratch), 1e-5f));
+        h.close("tokenMix", out, BF16);
+        h.close("tokenMix rstd", rstd, BF16);
+        Twin dOut = h.rand(B, L, D), dh = h.out(B, L, D), dW1 = h.rand(2 * It, L), dW2 = h.rand(L, It);
+        h.run((o, s) -> o.tokenMixBackward(s.of(dh), s.of(dW1), s.of(dW2), s.of(dOut), s.of(x), s.of(gateUp), s.of(act), s.of(out),
+                s.of(rstd), s.of(w1), s.of(w2), s.of(scratch)));
+        h.close("tokenMixBackward dh", dh, BF16);
+        h.close("tokenMixBackward dW1 (accumulated)", dW1, BF16);
+        h.close("tokenMixBackward dW2 (accumulated)", dW2, BF16);
+    }
 }

@@ -206,4 +206,46 @@ final class CpuOps implements Ops {
         Halting.accumulateMetrics(metrics.f32(), metrics.off(), stats.f32(), stats.off(), halted.i32(), halted.off(),
                 steps.i32(), steps.off(), halted.dim(0));
     }
+
+    // The reference's route: transpose to [B, D, L], SwiGLU and norm over the last axis, transpose back.
+    @Override
+    public long tokenMixScratch(int B, int L, int D, int It) {
+        return 5L * B * D * L + 3L * B * D * It;
+    }
+
+    /** Scratch views: hT, n1T, moT, dT1, dT2 [B, D, L]; dActT [B·D, It]; dGuT [B·D, 2It]. */
+    private static Tensor[] mixScratch(Tensor s, int B, int L, int D, int It) {
+        long bdl = (long) B * D * L, bdi = (long) B * D * It;
+        return new Tensor[]{s.slice(0, B, D, L), s.slice(bdl, B, D, L), s.slice(2 * bdl, B * D, L), s.slice(3 * bdl, B, D, L),
+                s.slice(4 * bdl, B, D, L), s.slice(5 * bdl, B * D, It), s.slice(5 * bdl + bdi, B * D, 2 * It)};
+    }
+
+    @Override
+    public void tokenMix(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor w1, Tensor w2, Tensor scratch, float eps) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
+        Tensor[] t = mixScratch(scratch, B, L, D, It);
+        Tensor hT = t[0], n1T = t[1], moT = t[2];
+        transpose(hT, h);
+        linear(gateUp.view(B * D, 2 * It), hT.view(B * D, L), w1, null);
+        swiglu(act.view(B * D, It), gateUp.view(B * D, 2 * It));
+        linear(moT, act.view(B * D, It), w2, null);
+        addRmsNorm(n1T.view(B * D, L), rstd, hT.view(B * D, L), moT, eps);
+        transpose(out, n1T);
+    }
+
+    @Override
+    public void tokenMixBackward(Tensor dh, Tensor dW1, Tensor dW2, Tensor dOut, Tensor h, Tensor gateUp, Tensor act, Tensor out,
+                                 Tensor rstd, Tensor w1, Tensor w2, Tensor scratch) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
+        Tensor[] t = mixScratch(scratch, B, L, D, It);
+        Tensor hT = t[0], n1T = t[1], dT1 = t[3], dT2 = t[4], dActT = t[5], dGuT = t[6];
+        transpose(dT1, dOut);
+        transpose(n1T, out);
+        addRmsNormBackward(dT2.view(B * D, L), dT1.view(B * D, L), n1T.view(B * D, L), rstd);
+        linearBackward(dActT, false, dW2, null, dT2.view(B * D, L), act.view(B * D, It), w2);
+        swigluBackward(dGuT, dActT, gateUp.view(B * D, 2 * It));
+        transpose(hT, h);
+        linearBackward(dT2.view(B * D, L), true, dW1, null, dGuT, hT.view(B * D, L), w1);
+        transpose(dh, dT2);
+    }
 }

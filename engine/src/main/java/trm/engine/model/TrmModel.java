@@ -135,13 +135,8 @@ public final class TrmModel {
         int B = ws.batch, L = config.totalLen(), D = config.hiddenSize();
         float eps = (float) config.rmsNormEps();
         if (config.mlpT()) {
-            // Token mixing: the reference transposes to [B, D, L] and norms over its last axis (the sequence).
-            ops.transpose(ws.hT, in);
-            ops.linear(a.guT(), ws.hT.view(B * D, L), w.tokGateUp(), null);
-            ops.swiglu(ws.actT, a.guT());
-            ops.linear(ws.moT, ws.actT, w.tokDown(), null);
-            ops.addRmsNorm(ws.n1T.view(B * D, L), save ? a.rstd1() : null, ws.hT.view(B * D, L), ws.moT, eps);
-            ops.transpose(a.h1(), ws.n1T);
+            // Token mixing over the sequence axis (the reference transposes; our kernels need not).
+            ops.tokenMix(a.h1(), a.mixGateUp(), a.mixAct(), save ? a.rstd1() : null, in, w.tokGateUp(), w.tokDown(), ws.mixScratch, eps);
         } else {
             ops.linear(a.qkv(), in, w.qkv(), null);
             if (config.rope()) ops.rope(a.qkv(), weights.ropeCos, weights.ropeSin, config.numHeads());
@@ -196,15 +191,8 @@ public final class TrmModel {
         ops.swigluBackward(ws.dGu, ws.dAct, a.gu());
         ops.linearBackward(ws.dR, true, g.gateUp(), null, ws.dGu, a.h1().view(B * L, D), w.gateUp()); // dR is now dL/dh1
         if (config.mlpT()) {
-            ops.transpose(ws.dT1, dR);
-            ops.transpose(ws.n1T, a.h1());
-            ops.addRmsNormBackward(ws.dT2.view(B * D, L), ws.dT1.view(B * D, L), ws.n1T.view(B * D, L), a.rstd1());
-            ops.swiglu(ws.actT, a.guT());
-            ops.linearBackward(ws.dActT, false, g.tokDown(), null, ws.dT2.view(B * D, L), ws.actT, w.tokDown());
-            ops.swigluBackward(ws.dGuT, ws.dActT, a.guT());
-            ops.transpose(ws.hT, in);
-            ops.linearBackward(ws.dT2.view(B * D, L), true, g.tokGateUp(), null, ws.dGuT, ws.hT.view(B * D, L), w.tokGateUp());
-            ops.transpose(dIn, ws.dT2);
+            ops.tokenMixBackward(dIn, g.tokGateUp(), g.tokDown(), dR, in, a.mixGateUp(), a.mixAct(), a.h1(), a.rstd1(),
+                    w.tokGateUp(), w.tokDown(), ws.mixScratch);
         } else {
             ops.addRmsNormBackward(ws.dR1.view(B, L, D), dR, a.h1(), a.rstd1());
             ops.linearBackward(ws.dAttn.view(B * L, D), false, g.o(), null, ws.dR1, a.attn().view(B * L, D), w.o());

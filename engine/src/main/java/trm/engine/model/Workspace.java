@@ -14,7 +14,7 @@ import trm.engine.TensorArena;
 public final class Workspace {
     /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
     public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor out, Tensor rstd2,
-                            Tensor guT, Tensor qkv, Tensor probs, Tensor attn) {}
+                            Tensor mixGateUp, Tensor mixAct, Tensor qkv, Tensor probs, Tensor attn) {}
 
     public final int batch;
     public final boolean training;
@@ -29,13 +29,13 @@ public final class Workspace {
     boolean allSlotsReady;
     // no-gradient scratch block
     final BlockActs scratchActs;
-    // forward scratch shared by every block
-    final Tensor act, mo, hT, n1T, actT, moT;
+    // forward scratch shared by every block; the token mixer's own scratch (forward and backward)
+    final Tensor act, mo, mixScratch;
     // training only: saved activations of the gradient cycle, and backward buffers
     final Tensor[] h0;
     final BlockActs[][] saved;
     public final Tensor dLogits, dq, dX, dPuzzleRows;
-    final Tensor dA, dB, dR, dR1, dAct, dGu, dT1, dT2, dActT, dGuT, dAttn, dQkv;
+    final Tensor dA, dB, dR, dR1, dAct, dGu, dAttn, dQkv;
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
         TensorArena measured = TensorArena.measuring();
@@ -66,10 +66,7 @@ public final class Workspace {
         scratchActs = blockActs(c, a, B, false, ops);
         act = a.f32(B * L, I);
         mo = a.f32(B * L, D);
-        hT = c.mlpT() ? a.f32(B, D, L) : null;
-        n1T = c.mlpT() ? a.f32(B, D, L) : null;
-        actT = c.mlpT() ? a.f32(B * D, It) : null;
-        moT = c.mlpT() ? a.f32(B * D, L) : null;
+        mixScratch = c.mlpT() ? a.f32(Math.toIntExact(ops.tokenMixScratch(B, L, D, It))) : null;
 
         int apps = c.lCycles() + 1;
         if (training) {
@@ -91,14 +88,10 @@ public final class Workspace {
             dR1 = c.mlpT() ? null : a.f32(B * L, D);
             dAttn = c.mlpT() ? null : a.f32(B, L, D);
             dQkv = c.mlpT() ? null : a.f32(B, L, 3 * D);
-            dT1 = c.mlpT() ? a.f32(B, D, L) : null;
-            dT2 = c.mlpT() ? a.f32(B, D, L) : null;
-            dActT = c.mlpT() ? a.f32(B * D, It) : null;
-            dGuT = c.mlpT() ? a.f32(B * D, 2 * It) : null;
         } else {
             h0 = null;
             saved = null;
-            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAct = dGu = dT1 = dT2 = dActT = dGuT = dAttn = dQkv = null;
+            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAct = dGu = dAttn = dQkv = null;
         }
     }
 
@@ -108,17 +101,18 @@ public final class Workspace {
         Tensor gu = a.f32(B * L, 2 * I);
         Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
-        Tensor guT = null, qkv = null, probs = null, attn = null;
+        Tensor mixGateUp = null, mixAct = null, qkv = null, probs = null, attn = null;
         if (c.mlpT()) {
             rstd1 = forBackward ? a.f32(B * D) : null;
-            guT = a.f32(B * D, 2 * c.interTokens());
+            mixGateUp = a.f32(B * D * 2 * c.interTokens());
+            mixAct = a.f32(B * D * c.interTokens());
         } else {
             rstd1 = forBackward ? a.f32(B * L) : null;
             qkv = a.f32(B, L, 3 * D);
             attn = a.f32(B, L, D);
             probs = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
-        return new BlockActs(h1, rstd1, gu, out, rstd2, guT, qkv, probs, attn);
+        return new BlockActs(h1, rstd1, gu, out, rstd2, mixGateUp, mixAct, qkv, probs, attn);
     }
 
     /** Every saved activation tensor of the gradient cycle (for tests and diagnostics). */
@@ -128,7 +122,7 @@ public final class Workspace {
         java.util.Collections.addAll(all, h0);
         for (BlockActs[] app : saved)
             for (BlockActs b : app)
-                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.out(), b.rstd2(), b.guT(), b.qkv(), b.probs(), b.attn()})
+                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.out(), b.rstd2(), b.mixGateUp(), b.mixAct(), b.qkv(), b.probs(), b.attn()})
                     if (t != null) all.add(t);
         return all;
     }
