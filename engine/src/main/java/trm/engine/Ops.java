@@ -67,6 +67,26 @@ public interface Ops {
     /** dIn = gradient w.r.t. a (equal to that w.r.t. b), from the saved out and rstd. */
     void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd);
 
+    // ---- the channel MLP half-block ------------------------------------------------------------
+
+    /**
+     * out = rms_norm(h + down(SwiGLU(gate_up(h)))) over the last axis of h [rows, D], with
+     * wGateUp [2I, D] and wDown [D, I]. Saves gateUp [rows, 2I], act [rows, I] and rstd [rows]
+     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM.
+     * out may be h's buffer. {@code scratch} has {@link #channelMlpScratch} floats.
+     */
+    void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown, Tensor scratch,
+                    float eps);
+
+    /** dh [rows, D] written; dWGateUp, dWDown accumulated; from dOut and what {@link #channelMlp} saved. */
+    void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
+                            Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch);
+
+    /** Floats of scratch {@link #channelMlp} and its backward need: mo [rows, D], dAct [rows, I], dGateUp [rows, 2I]. */
+    default long channelMlpScratch(int rows, int dim, int inter) {
+        return (long) rows * dim + 3L * rows * inter;
+    }
+
     // ---- MLP-mixer token mixing -------------------------------------------------------------
 
     /**

@@ -409,4 +409,33 @@ final class KernelOps implements Ops {
                 dev.address(dOut), dev.address(h), dev.address(gateUp), dev.address(act), dev.address(out), dev.address(rstd),
                 dev.address(w1), dev.address(w2), dev.address(scratch), 0, 1, B, L, D, It);
     }
+
+    // ---- the channel MLP: SwiGLU fused into the gate_up GEMM's epilogue (forward) and into the
+    // down GEMM's grad-input (backward)
+    @Override
+    public void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown,
+                           Tensor scratch, float eps) {
+        int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        var rt = dev.runtime();
+        long mo = dev.address(check(scratch, DType.F32, "channelMlp"));
+        Gemm.forward(rt, dev.address(check(act, DType.F32, "channelMlp")), dev.address(h), dev.address(wGateUp), 0, rows, D, 2 * I,
+                Gemm.Epilogue.swiGlu(dev.address(check(gateUp, DType.F32, "channelMlp"))));
+        Gemm.forward(rt, mo, dev.address(act), dev.address(wDown), 0, rows, I, D, Gemm.Epilogue.none());
+        addRmsNorm(out, rstd, h, scratch.slice(0, rows, D), eps);
+    }
+
+    @Override
+    public void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
+                                   Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch) {
+        int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        var rt = dev.runtime();
+        Tensor dR = dh.view(rows, D);
+        long dGateUp = dev.address(scratch.slice((long) rows * D + (long) rows * I, rows, 2 * I));
+        addRmsNormBackward(dR, dOut, out, rstd);
+        long g = dev.address(dR);
+        Gemm.backwardWeight(rt, dev.address(dWDown), g, dev.address(act), rows, I, D, 0, 1);
+        Gemm.backwardInputSwiGlu(rt, dGateUp, g, dev.address(wDown), dev.address(gateUp), rows, I, D);
+        Gemm.backwardWeight(rt, dev.address(dWGateUp), dGateUp, dev.address(h), rows, D, 2 * I, 0, 1);
+        Gemm.backwardInput(rt, g, dGateUp, dev.address(wGateUp), rows, D, 2 * I, true);
+    }
 }

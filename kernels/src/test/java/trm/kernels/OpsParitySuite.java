@@ -342,4 +342,23 @@ abstract class OpsParitySuite {
         h.close("tokenMixBackward dW1 (accumulated)", dW1, BF16);
         h.close("tokenMixBackward dW2 (accumulated)", dW2, BF16);
     }
+
+    @Test
+    void channelMlpForwardAndBackward() {
+        int rows = 2 * 37, D = 48, I = 40;
+        Twin x = h.rand(rows, D), wgu = h.rand(2 * I, D), wd = h.rand(D, I), out = h.out(rows, D);
+        Twin gateUp = h.out(rows, 2 * I), act = h.out(rows, I), rstd = h.out(rows);
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I)));
+        h.run((o, s) -> o.channelMlp(s.of(out), s.of(gateUp), s.of(act), s.of(rstd), s.of(x), s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
+        h.close("channelMlp", out, BF16);
+        h.close("channelMlp gateUp", gateUp, BF16);
+        h.close("channelMlp act", act, BF16);
+        Twin dOut = h.rand(rows, D), dx = h.out(rows, D), dWgu = h.rand(2 * I, D), dWd = h.rand(D, I);
+        h.run((o, s) -> o.channelMlpBackward(s.of(dx), s.of(dWgu), s.of(dWd), s.of(dOut), s.of(x), s.of(gateUp), s.of(act), s.of(out),
+                s.of(rstd), s.of(wgu), s.of(wd), s.of(scratch)));
+        h.close("channelMlpBackward dh", dx, BF16);
+        h.close("channelMlpBackward dWGateUp (accumulated)", dWgu, BF16);
+        h.close("channelMlpBackward dWDown (accumulated)", dWd, BF16);
+    }
 }

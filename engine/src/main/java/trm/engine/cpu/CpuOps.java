@@ -248,4 +248,33 @@ final class CpuOps implements Ops {
         linearBackward(dT2.view(B * D, L), true, dW1, null, dGuT, hT.view(B * D, L), w1);
         transpose(dh, dT2);
     }
+
+    // The channel MLP as separate layers (the kernels fuse SwiGLU into the GEMM epilogues).
+    private static Tensor[] mlpScratch(Tensor s, int rows, int D, int I) {
+        long rd = (long) rows * D, ri = (long) rows * I;
+        return new Tensor[]{s.slice(0, rows, D), s.slice(rd, rows, I), s.slice(rd + ri, rows, 2 * I)};
+    }
+
+    @Override
+    public void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown,
+                           Tensor scratch, float eps) {
+        int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        Tensor mo = mlpScratch(scratch, rows, D, I)[0];
+        linear(gateUp, h.view(rows, D), wGateUp, null);
+        swiglu(act, gateUp);
+        linear(mo, act, wDown, null);
+        addRmsNorm(out, rstd, h, mo, eps);
+    }
+
+    @Override
+    public void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
+                                   Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch) {
+        int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        Tensor[] t = mlpScratch(scratch, rows, D, I);
+        Tensor dAct = t[1], dGu = t[2], dR = dh.view(rows, D);
+        addRmsNormBackward(dR, dOut, out, rstd);
+        linearBackward(dAct, false, dWDown, null, dR, act, wDown);
+        swigluBackward(dGu, dAct, gateUp);
+        linearBackward(dR, true, dWGateUp, null, dGu, h.view(rows, D), wGateUp);
+    }
 }

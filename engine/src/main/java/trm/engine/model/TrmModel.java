@@ -144,10 +144,8 @@ public final class TrmModel {
             ops.linear(ws.mo, a.attn().view(B * L, D), w.o(), null);
             ops.addRmsNorm(a.h1(), save ? a.rstd1() : null, in, ws.mo.view(B, L, D), eps);
         }
-        ops.linear(a.gu(), a.h1().view(B * L, D), w.gateUp(), null);
-        ops.swiglu(ws.act, a.gu());
-        ops.linear(ws.mo, ws.act, w.down(), null);
-        ops.addRmsNorm(out, save ? a.rstd2() : null, a.h1(), ws.mo.view(B, L, D), eps);
+        ops.channelMlp(out.view(B * L, D), a.gu(), a.act(), save ? a.rstd2() : null, a.h1().view(B * L, D), w.gateUp(), w.down(),
+                ws.mlpScratch, eps);
     }
 
     // ---- backward ------------------------------------------------------------------------------
@@ -184,12 +182,9 @@ public final class TrmModel {
         Layer w = layers[l], g = layerGrads[l];
         int B = ws.batch, L = config.totalLen(), D = config.hiddenSize();
         Tensor dR = ws.dR.view(B, L, D);
-        // channel MLP: out = rms(h1 + down(swiglu(gate_up(h1))))
-        ops.addRmsNormBackward(dR, dOut, a.out(), a.rstd2());
-        ops.swiglu(ws.act, a.gu()); // recomputed rather than stored
-        ops.linearBackward(ws.dAct, false, g.down(), null, ws.dR, ws.act, w.down());
-        ops.swigluBackward(ws.dGu, ws.dAct, a.gu());
-        ops.linearBackward(ws.dR, true, g.gateUp(), null, ws.dGu, a.h1().view(B * L, D), w.gateUp()); // dR is now dL/dh1
+        // channel MLP: out = rms(h1 + down(swiglu(gate_up(h1)))); dR ← dL/dh1
+        ops.channelMlpBackward(ws.dR, g.gateUp(), g.down(), dOut.view(B * L, D), a.h1().view(B * L, D), a.gu(), a.act(),
+                a.out().view(B * L, D), a.rstd2(), w.gateUp(), w.down(), ws.mlpScratch);
         if (config.mlpT()) {
             ops.tokenMixBackward(dIn, g.tokGateUp(), g.tokDown(), dR, in, a.mixGateUp(), a.mixAct(), a.h1(), a.rstd1(),
                     w.tokGateUp(), w.tokDown(), ws.mixScratch);

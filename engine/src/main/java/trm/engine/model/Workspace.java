@@ -13,7 +13,7 @@ import trm.engine.TensorArena;
  */
 public final class Workspace {
     /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
-    public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor out, Tensor rstd2,
+    public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor act, Tensor out, Tensor rstd2,
                             Tensor mixGateUp, Tensor mixAct, Tensor qkv, Tensor probs, Tensor attn) {}
 
     public final int batch;
@@ -30,12 +30,12 @@ public final class Workspace {
     // no-gradient scratch block
     final BlockActs scratchActs;
     // forward scratch shared by every block; the token mixer's own scratch (forward and backward)
-    final Tensor act, mo, mixScratch;
+    final Tensor mo, mlpScratch, mixScratch;
     // training only: saved activations of the gradient cycle, and backward buffers
     final Tensor[] h0;
     final BlockActs[][] saved;
     public final Tensor dLogits, dq, dX, dPuzzleRows;
-    final Tensor dA, dB, dR, dR1, dAct, dGu, dAttn, dQkv;
+    final Tensor dA, dB, dR, dR1, dAttn, dQkv;
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
         TensorArena measured = TensorArena.measuring();
@@ -64,8 +64,8 @@ public final class Workspace {
         slotSteps = a.i32(B);
 
         scratchActs = blockActs(c, a, B, false, ops);
-        act = a.f32(B * L, I);
-        mo = a.f32(B * L, D);
+        mo = c.mlpT() ? null : a.f32(B * L, D);
+        mlpScratch = a.f32(Math.toIntExact(ops.channelMlpScratch(B * L, D, I)));
         mixScratch = c.mlpT() ? a.f32(Math.toIntExact(ops.tokenMixScratch(B, L, D, It))) : null;
 
         int apps = c.lCycles() + 1;
@@ -83,15 +83,13 @@ public final class Workspace {
             dA = a.f32(B, L, D);
             dB = a.f32(B, L, D);
             dR = a.f32(B * L, D);
-            dAct = a.f32(B * L, I);
-            dGu = a.f32(B * L, 2 * I);
             dR1 = c.mlpT() ? null : a.f32(B * L, D);
             dAttn = c.mlpT() ? null : a.f32(B, L, D);
             dQkv = c.mlpT() ? null : a.f32(B, L, 3 * D);
         } else {
             h0 = null;
             saved = null;
-            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAct = dGu = dAttn = dQkv = null;
+            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAttn = dQkv = null;
         }
     }
 
@@ -99,6 +97,7 @@ public final class Workspace {
         int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
         Tensor h1 = a.f32(B, L, D);
         Tensor gu = a.f32(B * L, 2 * I);
+        Tensor act = a.f32(B * L, I);
         Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
         Tensor mixGateUp = null, mixAct = null, qkv = null, probs = null, attn = null;
@@ -112,7 +111,7 @@ public final class Workspace {
             attn = a.f32(B, L, D);
             probs = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
-        return new BlockActs(h1, rstd1, gu, out, rstd2, mixGateUp, mixAct, qkv, probs, attn);
+        return new BlockActs(h1, rstd1, gu, act, out, rstd2, mixGateUp, mixAct, qkv, probs, attn);
     }
 
     /** Every saved activation tensor of the gradient cycle (for tests and diagnostics). */
@@ -122,7 +121,7 @@ public final class Workspace {
         java.util.Collections.addAll(all, h0);
         for (BlockActs[] app : saved)
             for (BlockActs b : app)
-                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.out(), b.rstd2(), b.mixGateUp(), b.mixAct(), b.qkv(), b.probs(), b.attn()})
+                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.act(), b.out(), b.rstd2(), b.mixGateUp(), b.mixAct(), b.qkv(), b.probs(), b.attn()})
                     if (t != null) all.add(t);
         return all;
     }
