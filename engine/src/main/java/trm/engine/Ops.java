@@ -87,6 +87,27 @@ public interface Ops {
         return (long) rows * dim + 3L * rows * inter;
     }
 
+    // ---- the attention half-block ------------------------------------------------------------
+
+    /**
+     * out = rms_norm(h + o_proj(attention(rope(qkv_proj(h))))) over the last axis of h [B, L, D].
+     * Saves qkv [B, L, 3D] (after RoPE), attn [B, L, D], what {@link #attention} saves (null:
+     * nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
+     * Kernel devices fuse RoPE into the qkv GEMM's epilogue and its inverse into attention's
+     * backward. out may be h's buffer when nothing is saved. {@code scratch}: {@link #attentionMixScratch} floats.
+     */
+    void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
+                      Tensor cos, Tensor sin, int heads, Tensor scratch, float eps);
+
+    /** dh [B, L, D] written; dWQkv, dWO accumulated; from dOut and what {@link #attentionMix} saved. */
+    void attentionMixBackward(Tensor dh, Tensor dWQkv, Tensor dWO, Tensor dOut, Tensor h, Tensor qkv, Tensor attn, Tensor saved,
+                              Tensor out, Tensor rstd, Tensor wQkv, Tensor wO, Tensor cos, Tensor sin, int heads, Tensor scratch);
+
+    /** Floats of scratch: mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D]. */
+    default long attentionMixScratch(int batch, int len, int dim) {
+        return 5L * batch * len * dim;
+    }
+
     // ---- MLP-mixer token mixing -------------------------------------------------------------
 
     /**

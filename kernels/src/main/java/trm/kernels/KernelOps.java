@@ -438,4 +438,40 @@ final class KernelOps implements Ops {
         Gemm.backwardWeight(rt, dev.address(dWGateUp), dGateUp, dev.address(h), rows, D, 2 * I, 0, 1);
         Gemm.backwardInput(rt, g, dGateUp, dev.address(wGateUp), rows, D, 2 * I, true);
     }
+
+    // ---- the attention half-block: RoPE in the qkv GEMM's epilogue, its inverse inside the
+    // attention backward (no separate rope kernels)
+    @Override
+    public void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
+                             Tensor cos, Tensor sin, int heads, Tensor scratch, float eps) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2);
+        var rt = dev.runtime();
+        Gemm.Epilogue epi = cos == null ? Gemm.Epilogue.none()
+                : Gemm.Epilogue.rope(dev.address(cos), dev.address(sin), L, cos.dim(1), 2 * D);
+        Gemm.forward(rt, dev.address(check(qkv, DType.F32, "attentionMix")), dev.address(check(h, DType.F32, "attentionMix")),
+                dev.address(wQkv), 0, B * L, D, 3 * D, epi);
+        attention(attn, saved, qkv, heads);
+        Tensor mo = scratch.slice(0, B, L, D);
+        Gemm.forward(rt, dev.address(mo), dev.address(attn), dev.address(wO), 0, B * L, D, D, Gemm.Epilogue.none());
+        addRmsNorm(out, rstd, h, mo, eps);
+    }
+
+    @Override
+    public void attentionMixBackward(Tensor dh, Tensor dWQkv, Tensor dWO, Tensor dOut, Tensor h, Tensor qkv, Tensor attn, Tensor saved,
+                                     Tensor out, Tensor rstd, Tensor wQkv, Tensor wO, Tensor cos, Tensor sin, int heads, Tensor scratch) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2), H = attentionHeads(qkv, heads, "attentionMixBackward");
+        var rt = dev.runtime();
+        long n = (long) B * L * D;
+        Tensor dR = scratch.slice(0, B, L, D), dAttn = scratch.slice(n, B, L, D), dQkv = scratch.slice(2 * n, B, L, 3 * D);
+        addRmsNormBackward(dR, dOut, out, rstd);
+        long g = dev.address(dR);
+        Gemm.backwardInput(rt, dev.address(dAttn), g, dev.address(wO), B * L, D, D, false);
+        Gemm.backwardWeight(rt, dev.address(dWO), g, dev.address(attn), B * L, D, D, 0, 1);
+        Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), dev.address(qkv), dev.address(attn),
+                dev.address(check(saved, DType.F32, "attentionMixBackward")), dev.address(rowScratch(B, H, L)),
+                cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H);
+        copy(dh, dR);
+        Gemm.backwardInput(rt, dev.address(dh), dev.address(dQkv), dev.address(wQkv), B * L, D, 3 * D, true);
+        Gemm.backwardWeight(rt, dev.address(dWQkv), dev.address(dQkv), dev.address(h), B * L, D, 3 * D, 0, 1);
+    }
 }

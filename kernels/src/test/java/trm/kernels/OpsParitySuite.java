@@ -361,4 +361,32 @@ abstract class OpsParitySuite {
         h.close("channelMlpBackward dWGateUp (accumulated)", dWgu, BF16);
         h.close("channelMlpBackward dWDown (accumulated)", dWd, BF16);
     }
+
+    @Test
+    void attentionMixForwardAndBackward() {
+        int B = 2, L = 37, H = 2, hd = 64, D = H * hd;
+        float[] cos = new float[L * hd], sin = new float[L * hd];
+        trm.engine.cpu.Rope.tables(cos, sin, L, hd, 10000);
+        Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd);
+        // weights at the model's scale (≈ 1/√fan_in): with O(1) weights the scores reach the hundreds
+        // and softmax turns bf16 rounding of q, k into O(1) changes, which tests nothing useful
+        float ws = (float) (1 / Math.sqrt(D));
+        Twin x = h.rand(B, L, D), wqkv = h.f32(h.randoms(3 * D * D, ws), 3 * D, D), wo = h.f32(h.randoms(D * D, ws), D, D);
+        Twin out = h.out(B, L, D);
+        Twin qkv = h.out(B, L, 3 * D), attn = h.out(B, L, D), rstd = h.out(B * L);
+        Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
+                h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().attentionMixScratch(B, L, D)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().attentionMixScratch(B, L, D)));
+        h.run((o, s) -> o.attentionMix(s.of(out), s.of(qkv), s.of(attn), s.of(saved), s.of(rstd), s.of(x), s.of(wqkv), s.of(wo),
+                s.of(c), s.of(sn), H, s.of(scratch), 1e-5f));
+        h.close("attentionMix", out, BF16);
+        h.close("attentionMix qkv (after RoPE)", qkv, BF16);
+        Twin dOut = h.rand(B, L, D), dx = h.out(B, L, D), dWqkv = h.rand(3 * D, D), dWo = h.rand(D, D);
+        h.run((o, s) -> o.attentionMixBackward(s.of(dx), s.of(dWqkv), s.of(dWo), s.of(dOut), s.of(x), s.of(qkv), s.of(attn), s.of(saved),
+                s.of(out), s.of(rstd), s.of(wqkv), s.of(wo), s.of(c), s.of(sn), H, s.of(scratch)));
+        h.close("attentionMixBackward dh", dx, BF16);
+        h.close("attentionMixBackward dWQkv (accumulated)", dWqkv, BF16);
+        h.close("attentionMixBackward dWO (accumulated)", dWo, BF16);
+    }
 }

@@ -277,4 +277,36 @@ final class CpuOps implements Ops {
         swigluBackward(dGu, dAct, gateUp);
         linearBackward(dR, true, dWGateUp, null, dGu, h.view(rows, D), wGateUp);
     }
+
+    // The attention half-block as separate layers (the kernels fuse RoPE into the qkv GEMM).
+    private static Tensor[] attScratch(Tensor s, int B, int L, int D) {
+        long n = (long) B * L * D;
+        return new Tensor[]{s.slice(0, B, L, D), s.slice(n, B, L, D), s.slice(2 * n, B, L, 3 * D)};
+    }
+
+    @Override
+    public void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
+                             Tensor cos, Tensor sin, int heads, Tensor scratch, float eps) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2);
+        Tensor mo = attScratch(scratch, B, L, D)[0];
+        linear(qkv, h, wQkv, null);
+        if (cos != null) rope(qkv, cos, sin, heads);
+        attention(attn, saved, qkv, heads);
+        linear(mo, attn, wO, null);
+        addRmsNorm(out, rstd, h, mo, eps);
+    }
+
+    @Override
+    public void attentionMixBackward(Tensor dh, Tensor dWQkv, Tensor dWO, Tensor dOut, Tensor h, Tensor qkv, Tensor attn, Tensor saved,
+                                     Tensor out, Tensor rstd, Tensor wQkv, Tensor wO, Tensor cos, Tensor sin, int heads, Tensor scratch) {
+        int B = h.dim(0), L = h.dim(1), D = h.dim(2);
+        Tensor[] t = attScratch(scratch, B, L, D);
+        Tensor dR = t[0], dAttn = t[1], dQkv = t[2];
+        addRmsNormBackward(dR, dOut, out, rstd);
+        linearBackward(dAttn, false, dWO, null, dR, attn, wO);
+        attentionBackward(dQkv, dAttn, attn, qkv, saved, heads);
+        if (cos != null) ropeBackward(dQkv, cos, sin, heads);
+        copy(dh, dR);
+        linearBackward(dh, true, dWQkv, null, dQkv, h, wQkv);
+    }
 }

@@ -138,11 +138,8 @@ public final class TrmModel {
             // Token mixing over the sequence axis (the reference transposes; our kernels need not).
             ops.tokenMix(a.h1(), a.mixGateUp(), a.mixAct(), save ? a.rstd1() : null, in, w.tokGateUp(), w.tokDown(), ws.mixScratch, eps);
         } else {
-            ops.linear(a.qkv(), in, w.qkv(), null);
-            if (config.rope()) ops.rope(a.qkv(), weights.ropeCos, weights.ropeSin, config.numHeads());
-            ops.attention(a.attn(), save ? a.probs() : null, a.qkv(), config.numHeads());
-            ops.linear(ws.mo, a.attn().view(B * L, D), w.o(), null);
-            ops.addRmsNorm(a.h1(), save ? a.rstd1() : null, in, ws.mo.view(B, L, D), eps);
+            ops.attentionMix(a.h1(), a.qkv(), a.attn(), save ? a.probs() : null, save ? a.rstd1() : null, in, w.qkv(), w.o(),
+                    weights.ropeCos, weights.ropeSin, config.numHeads(), ws.attScratch, eps);
         }
         ops.channelMlp(out.view(B * L, D), a.gu(), a.act(), save ? a.rstd2() : null, a.h1().view(B * L, D), w.gateUp(), w.down(),
                 ws.mlpScratch, eps);
@@ -189,12 +186,8 @@ public final class TrmModel {
             ops.tokenMixBackward(dIn, g.tokGateUp(), g.tokDown(), dR, in, a.mixGateUp(), a.mixAct(), a.h1(), a.rstd1(),
                     w.tokGateUp(), w.tokDown(), ws.mixScratch);
         } else {
-            ops.addRmsNormBackward(ws.dR1.view(B, L, D), dR, a.h1(), a.rstd1());
-            ops.linearBackward(ws.dAttn.view(B * L, D), false, g.o(), null, ws.dR1, a.attn().view(B * L, D), w.o());
-            ops.attentionBackward(ws.dQkv, ws.dAttn, a.attn(), a.qkv(), a.probs(), config.numHeads());
-            if (config.rope()) ops.ropeBackward(ws.dQkv, weights.ropeCos, weights.ropeSin, config.numHeads());
-            ops.copy(dIn, ws.dR1);
-            ops.linearBackward(dIn.view(B * L, D), true, g.qkv(), null, ws.dQkv.view(B * L, 3 * D), in.view(B * L, D), w.qkv());
+            ops.attentionMixBackward(dIn, g.qkv(), g.o(), dR, in, a.qkv(), a.attn(), a.probs(), a.h1(), a.rstd1(), w.qkv(), w.o(),
+                    weights.ropeCos, weights.ropeSin, config.numHeads(), ws.attScratch);
         }
     }
 }

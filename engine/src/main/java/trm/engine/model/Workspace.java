@@ -30,12 +30,12 @@ public final class Workspace {
     // no-gradient scratch block
     final BlockActs scratchActs;
     // forward scratch shared by every block; the token mixer's own scratch (forward and backward)
-    final Tensor mo, mlpScratch, mixScratch;
+    final Tensor mlpScratch, mixScratch, attScratch;
     // training only: saved activations of the gradient cycle, and backward buffers
     final Tensor[] h0;
     final BlockActs[][] saved;
     public final Tensor dLogits, dq, dX, dPuzzleRows;
-    final Tensor dA, dB, dR, dR1, dAttn, dQkv;
+    final Tensor dA, dB, dR;
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
         TensorArena measured = TensorArena.measuring();
@@ -64,7 +64,7 @@ public final class Workspace {
         slotSteps = a.i32(B);
 
         scratchActs = blockActs(c, a, B, false, ops);
-        mo = c.mlpT() ? null : a.f32(B * L, D);
+        attScratch = c.mlpT() ? null : a.f32(Math.toIntExact(ops.attentionMixScratch(B, L, D)));
         mlpScratch = a.f32(Math.toIntExact(ops.channelMlpScratch(B * L, D, I)));
         mixScratch = c.mlpT() ? a.f32(Math.toIntExact(ops.tokenMixScratch(B, L, D, It))) : null;
 
@@ -83,13 +83,10 @@ public final class Workspace {
             dA = a.f32(B, L, D);
             dB = a.f32(B, L, D);
             dR = a.f32(B * L, D);
-            dR1 = c.mlpT() ? null : a.f32(B * L, D);
-            dAttn = c.mlpT() ? null : a.f32(B, L, D);
-            dQkv = c.mlpT() ? null : a.f32(B, L, 3 * D);
         } else {
             h0 = null;
             saved = null;
-            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = dR1 = dAttn = dQkv = null;
+            dLogits = dq = dX = dPuzzleRows = dA = dB = dR = null;
         }
     }
 
