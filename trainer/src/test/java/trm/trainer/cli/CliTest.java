@@ -131,4 +131,19 @@ class CliTest {
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("3"), "the ambiguous blank grid on line 3 is reported: " + c.out());
     }
+
+    @Test
+    void trainsAndSolvesOnTheSimulator() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.SimRuntime.unavailableReason(trm.kernels.KernelSet.MAIN).isEmpty(),
+                "sim device unavailable (no g++ at build time)");
+        Path run = dir.resolve("simrun");
+        Result t = run("train", "--device", "sim", "--data", "gen:4:20:0:1", "--hidden", "64", "--steps", "2", "--batch", "2",
+                "--warmup", "0", "--halt-max-steps", "2", "--h-cycles", "1", "--l-cycles", "1", "--puzzle-emb-len", "1",
+                "--log-interval", "1", "--run", run.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(Files.exists(run.resolve("model.safetensors")));
+        Result s = run("solve", "--device", "sim", "--weights", run.resolve("model.safetensors").toString(), "1...........4..2");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("on sim"), s.out());
+    }
 }
