@@ -21,8 +21,7 @@ import trm.engine.cpu.HaltLoss;
  * {@link Ops} as launches of the project's kernels (kernels/src/main/cuda), with the cpu's
  * semantics (same shapes, same accumulate-versus-write rules; the cpu classes in
  * {@code trm.engine.cpu} are the references). Every op enqueues kernels and copies nothing
- * between host and device. The GEMM-based ops (linear, attention) have no kernel yet and throw
- * {@link UnsupportedOperationException}; there is deliberately no host fallback.
+ * between host and device. Every op has a kernel; there is deliberately no host fallback.
  */
 final class KernelOps implements Ops {
     private static final int THREADS = 256;
@@ -75,9 +74,6 @@ final class KernelOps implements Ops {
         if (n > 0) flat("ew_fill_u16", n, ptr(address), i32(value), i64(n));
     }
 
-    private static UnsupportedOperationException noKernel(String op) {
-        return new UnsupportedOperationException(op + ": no kernel yet (issue: heavy kernels)");
-    }
 
     // ---- data movement: elementwise.cu, fill.cu ----------------------------------------------
     @Override

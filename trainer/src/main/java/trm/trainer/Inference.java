@@ -1,6 +1,5 @@
 package trm.trainer;
 
-import trm.engine.DType;
 import trm.engine.Device;
 import trm.engine.Ops;
 import trm.engine.Ops.Stat;
@@ -24,7 +23,6 @@ public final class Inference {
     private final Device device;
     private final Ops ops;
     private final Workspace ws;
-    private final Tensor allHalted, steps;
     private final int batch;
 
     /** What the model answered for one sample. */
@@ -39,10 +37,6 @@ public final class Inference {
         this.ops = device.ops();
         this.batch = batch;
         this.ws = model.workspace(batch, false);
-        int[] ones = new int[batch];
-        Arrays.fill(ones, 1);
-        this.allHalted = device.tensor(ones, batch);
-        this.steps = device.allocate(DType.I32, batch);
     }
 
     public int batch() { return batch; }
@@ -89,6 +83,8 @@ public final class Inference {
             for (int b = 0; b < n; b++) traces.add(new ArrayList<>());
             for (int s = 1; s <= config.haltMaxSteps(); s++) {
                 model.step(ws, false, false, 0f);
+                // Without early halting or a trace only the last step's answer is read back.
+                if (!earlyHalt && !trace && s < config.haltMaxSteps()) continue;
                 ops.argmax(ws.preds, ws.logits, config.prefixLen());
                 int[] preds = device.toInts(ws.preds);
                 float[] q = device.toFloats(ws.q);
@@ -125,6 +121,6 @@ public final class Inference {
         device.upload(ws.tokens, tokens);
         device.upload(ws.labels, labels);
         device.upload(ws.puzzleIds, ids);
-        ops.resetCarry(allHalted, ws.y, ws.z, model.weights.hInit, model.weights.lInit, steps);
+        model.resetCarry(ws);
     }
 }

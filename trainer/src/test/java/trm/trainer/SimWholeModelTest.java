@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import trm.engine.Device;
 import trm.engine.Devices;
-import trm.engine.Ops;
 import trm.engine.TrmException;
 import trm.engine.cpu.CpuDevice;
 import trm.engine.model.TrmConfig;
@@ -82,7 +81,6 @@ class SimWholeModelTest {
         Metrics ms = onSim.takeMetrics(), mc = onCpu.takeMetrics();
         assertTrue(Math.abs(ms.lmLoss() - mc.lmLoss()) < BF16 * mc.lmLoss(), "lm_loss " + ms.lmLoss() + " vs " + mc.lmLoss());
         assertTrue(Math.abs(ms.qHaltLoss() - mc.qHaltLoss()) < BF16 * mc.qHaltLoss() + 1e-6, "q_halt_loss " + ms.qHaltLoss() + " vs " + mc.qHaltLoss());
-        assertTrue(sim.transfers() > 0 && Ops.Stat.COLUMNS == 6);
         sim.close();
     }
 

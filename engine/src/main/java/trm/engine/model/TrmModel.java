@@ -138,7 +138,7 @@ public final class TrmModel {
             // Token mixing over the sequence axis (the reference transposes; our kernels need not).
             ops.tokenMix(a.h1(), a.mixGateUp(), a.mixAct(), save ? a.rstd1() : null, in, w.tokGateUp(), w.tokDown(), ws.mixScratch, eps);
         } else {
-            ops.attentionMix(a.h1(), a.qkv(), a.attn(), save ? a.probs() : null, save ? a.rstd1() : null, in, w.qkv(), w.o(),
+            ops.attentionMix(a.h1(), a.qkv(), a.attn(), save ? a.attnSaved() : null, save ? a.rstd1() : null, in, w.qkv(), w.o(),
                     weights.ropeCos, weights.ropeSin, config.numHeads(), ws.attScratch, eps);
         }
         ops.channelMlp(out.view(B * L, D), a.gu(), a.act(), save ? a.rstd2() : null, a.h1().view(B * L, D), w.gateUp(), w.down(),
@@ -186,7 +186,7 @@ public final class TrmModel {
             ops.tokenMixBackward(dIn, g.tokGateUp(), g.tokDown(), dR, in, a.mixGateUp(), a.mixAct(), a.h1(), a.rstd1(),
                     w.tokGateUp(), w.tokDown(), ws.mixScratch);
         } else {
-            ops.attentionMixBackward(dIn, g.qkv(), g.o(), dR, in, a.qkv(), a.attn(), a.probs(), a.h1(), a.rstd1(), w.qkv(), w.o(),
+            ops.attentionMixBackward(dIn, g.qkv(), g.o(), dR, in, a.qkv(), a.attn(), a.attnSaved(), a.h1(), a.rstd1(), w.qkv(), w.o(),
                     weights.ropeCos, weights.ropeSin, config.numHeads(), ws.attScratch);
         }
     }

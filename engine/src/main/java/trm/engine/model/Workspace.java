@@ -14,7 +14,7 @@ import trm.engine.TensorArena;
 public final class Workspace {
     /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
     public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor act, Tensor out, Tensor rstd2,
-                            Tensor mixGateUp, Tensor mixAct, Tensor qkv, Tensor probs, Tensor attn) {}
+                            Tensor mixGateUp, Tensor mixAct, Tensor qkv, Tensor attnSaved, Tensor attn) {}
 
     public final int batch;
     public final boolean training;
@@ -97,7 +97,7 @@ public final class Workspace {
         Tensor act = a.f32(B * L, I);
         Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
-        Tensor mixGateUp = null, mixAct = null, qkv = null, probs = null, attn = null;
+        Tensor mixGateUp = null, mixAct = null, qkv = null, attnSaved = null, attn = null;
         if (c.mlpT()) {
             rstd1 = forBackward ? a.f32(B * D) : null;
             mixGateUp = a.f32(B * D * 2 * c.interTokens());
@@ -106,9 +106,9 @@ public final class Workspace {
             rstd1 = forBackward ? a.f32(B * L) : null;
             qkv = a.f32(B, L, 3 * D);
             attn = a.f32(B, L, D);
-            probs = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
+            attnSaved = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
-        return new BlockActs(h1, rstd1, gu, act, out, rstd2, mixGateUp, mixAct, qkv, probs, attn);
+        return new BlockActs(h1, rstd1, gu, act, out, rstd2, mixGateUp, mixAct, qkv, attnSaved, attn);
     }
 
     /** Every saved activation tensor of the gradient cycle (for tests and diagnostics). */
@@ -118,7 +118,7 @@ public final class Workspace {
         java.util.Collections.addAll(all, h0);
         for (BlockActs[] app : saved)
             for (BlockActs b : app)
-                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.act(), b.out(), b.rstd2(), b.mixGateUp(), b.mixAct(), b.qkv(), b.probs(), b.attn()})
+                for (Tensor t : new Tensor[]{b.h1(), b.rstd1(), b.gu(), b.act(), b.out(), b.rstd2(), b.mixGateUp(), b.mixAct(), b.qkv(), b.attnSaved(), b.attn()})
                     if (t != null) all.add(t);
         return all;
     }
