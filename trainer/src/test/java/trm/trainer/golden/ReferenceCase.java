@@ -45,16 +45,30 @@ record ReferenceCase(String name, Path dir, TrmConfig config, TrainOptions optio
         return null;
     }
 
-    /** Case folder names (those holding a config.json); skips the calling test when the data is absent. */
+    /** Stands for the cases when the data is absent: every test given it is skipped with {@link #missingMessage()}. */
+    static final String MISSING = "(no reference data)";
+
+    static String missingMessage() {
+        String p = System.getProperty(PROPERTY);
+        if (p != null && !p.isBlank()) return "golden reference data not found: -D" + PROPERTY + "=" + p + " is not a folder: skipping";
+        return "golden reference data not found (no shared/reference above " + Path.of("").toAbsolutePath()
+                + " and no -D" + PROPERTY + "=DIR): skipping";
+    }
+
+    /**
+     * Case folder names (those holding a config.json), or just {@link #MISSING} when there is
+     * no data, so that each test reports itself skipped with the reason rather than vanishing.
+     */
     static Stream<String> names() {
         Path root = root();
-        Assumptions.assumeTrue(root != null && Files.isDirectory(root),
-                "golden reference data not found (no shared/reference above " + Path.of("").toAbsolutePath()
-                        + "; set -D" + PROPERTY + "=DIR): skipping");
+        if (root == null || !Files.isDirectory(root)) {
+            System.err.println(missingMessage());
+            return Stream.of(MISSING);
+        }
         try (Stream<Path> s = Files.list(root)) {
             List<String> names = s.filter(d -> Files.isRegularFile(d.resolve("config.json")))
                     .map(d -> d.getFileName().toString()).sorted().toList();
-            Assumptions.assumeTrue(!names.isEmpty(), root + " holds no case folder: skipping");
+            if (names.isEmpty()) throw new IllegalStateException(root + " holds no case folder (a folder with config.json)");
             return names.stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,9 +76,8 @@ record ReferenceCase(String name, Path dir, TrmConfig config, TrainOptions optio
     }
 
     static ReferenceCase load(String name) {
-        Path root = root();
-        Assumptions.assumeTrue(root != null, "golden reference data not found: skipping");
-        Path d = root.resolve(name);
+        Assumptions.assumeFalse(MISSING.equals(name), ReferenceCase::missingMessage);
+        Path d = root().resolve(name);
         try {
             return new ReferenceCase(name, d, TrmConfig.read(d.resolve("config.json")),
                     TrainOptions.fromJson(Files.readString(d.resolve("train_options.json")), d.resolve("train_options.json").toString()),
