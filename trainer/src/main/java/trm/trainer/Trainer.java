@@ -114,7 +114,7 @@ public final class Trainer {
 
         float lr = (float) TrainOptions.scheduledLr(options.lr(), step, options.warmupSteps(), options.steps(), options.lrMinRatio());
         float b1 = (float) options.beta1(), b2 = (float) options.beta2(), wd = (float) options.weightDecay();
-        switch (options.optimizerKind()) {
+        switch (options.optimizer()) {
             case ADAM_ATAN2 -> ops.adamAtan2(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, step);
             case ADAMW -> ops.adamW(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, (float) options.adamwEps(), step);
         }
