@@ -13,6 +13,8 @@ import trm.engine.model.TrmConfig;
 import trm.engine.model.TrmModel;
 import trm.engine.model.TrmWeights;
 import trm.engine.model.Workspace;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,6 +8,8 @@ import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuExample;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
+import trm.trainer.data.sudoku.SudokuTask;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -34,12 +36,12 @@ class LearnsSudokuTest {
         assertTrue(test.size() >= 100, "enough distinct held-out puzzles: " + test.size());
 
         TrmConfig config = TrmConfig.builder().hiddenSize(64).numHeads(2).hCycles(2).lCycles(2).mlpT(true).posEncoding(PosEncoding.NONE)
-                .puzzleEmbLen(1).haltMaxSteps(4).seqLen(g.cellCount()).vocabSize(g.vocabSize()).build();
+                .puzzleEmbLen(1).haltMaxSteps(4).seqLen(g.cellCount()).vocabSize(SudokuTask.of(g).vocabSize()).build();
         TrainOptions options = TrainOptions.builder().batch(32).steps(400).lr(1e-3).warmupSteps(20).weightDecay(0.1).puzzleEmbLr(1e-3)
                 .puzzleEmbWeightDecay(0.1).emaRate(0.95).build();
         Trainer trainer = new Trainer(config, options, new CpuDevice(), new SudokuSource(new SudokuDataset(train), 0, true));
         while (!trainer.done()) trainer.trainStep();
-        Metrics m = trainer.evaluate(SudokuSource.testSamples(new SudokuDataset(test)), 100);
+        Metrics m = trainer.evaluate(new SudokuDataset(test).testSamples(), 100);
         System.out.printf("4x4 Sudoku after %d steps: token accuracy %.4f, exact accuracy %.4f on %d held-out puzzles%n",
                 trainer.step(), m.accuracy(), m.exactAccuracy(), m.count());
         assertTrue(m.exactAccuracy() >= 0.95, "exact accuracy " + m.exactAccuracy());

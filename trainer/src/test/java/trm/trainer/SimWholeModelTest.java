@@ -12,6 +12,7 @@ import trm.engine.model.TrmConfig;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

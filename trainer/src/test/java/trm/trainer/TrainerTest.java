@@ -9,6 +9,7 @@ import trm.engine.io.Safetensors;
 import trm.engine.io.TensorEntry;
 import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
+import trm.trainer.data.SampleSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,12 +9,13 @@ import trm.engine.TrmException;
 import trm.engine.model.TrmConfig;
 import trm.trainer.Metrics;
 import trm.trainer.Optimizer;
-import trm.trainer.SampleSource;
-import trm.trainer.Sample;
-import trm.trainer.SudokuSource;
 import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
+import trm.trainer.data.sudoku.SudokuData;
 import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,9 +83,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(run);
         Path ckpt = run.resolve("checkpoint.safetensors");
-        SudokuDataset train = SudokuInput.load(data, subsample, seed);
+        SudokuDataset train = SudokuData.load(data, subsample, seed);
         var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuSource.testSamples(SudokuInput.load(testData, null, seed));
+        List<Sample> test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
         if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
         Device dev = Devices.open(device);
 

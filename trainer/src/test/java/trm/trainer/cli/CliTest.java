@@ -6,12 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import trm.engine.cpu.CpuDevice;
 import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
-import trm.trainer.SudokuSource;
 import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

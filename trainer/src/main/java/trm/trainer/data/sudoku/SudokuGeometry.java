@@ -96,8 +96,6 @@ public final class SudokuGeometry {
     public int stackCount() { return n / boxCols; }
     /** Transposing maps boxes onto boxes only when they are square. */
     public boolean boxesSquare() { return boxRows == boxCols; }
-    /** Model vocabulary: PAD 0, blank 1, digits 2..n+1. */
-    public int vocabSize() { return n + 2; }
     /** Bit mask with one bit per digit: bit d-1 for digit d. */
     public int allDigitsMask() { return (1 << n) - 1; }
 
