@@ -47,8 +47,7 @@ public final class SudokuData {
             int side = Integer.parseInt(f[1]), count = Integer.parseInt(f[2]);
             int rating = f.length > 3 ? Integer.parseInt(f[3]) : 0;
             long seed = f.length > 4 ? Long.parseLong(f[4]) : 0;
-            SudokuGeometry g = SudokuGeometry.forSideOrNull(side);
-            if (g == null) throw new TrmException("cannot generate " + side + "×" + side + " Sudoku (sizes: 4, 6, 9)");
+            SudokuGeometry g = SudokuGeometry.forSide(side);
             return new SudokuGenerator(g, seed).generate(count, new SudokuGenerator.Target(rating, 0, 1000), "generated");
         } catch (NumberFormatException e) {
             throw new TrmException("bad data spec '" + spec + "' (expected gen:SIDE:COUNT[:MIN_RATING[:SEED]], e.g. gen:4:1000:0:1)");
