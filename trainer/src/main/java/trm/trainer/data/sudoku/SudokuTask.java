@@ -28,7 +28,10 @@ public final class SudokuTask implements Task<int[]> {
     }
 
     public static SudokuTask of(SudokuGeometry g) {
-        return g == SudokuGeometry.MINI ? MINI : g == SudokuGeometry.SIX ? SIX : CLASSIC;
+        if (g == SudokuGeometry.MINI) return MINI;
+        if (g == SudokuGeometry.SIX) return SIX;
+        if (g == SudokuGeometry.CLASSIC) return CLASSIC;
+        throw new IllegalArgumentException("no Sudoku task for " + g);
     }
 
     /** The task whose grids have this many cells (a model's seq_len), or null if no Sudoku has. */
