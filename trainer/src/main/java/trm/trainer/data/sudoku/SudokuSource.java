@@ -1,10 +1,9 @@
-package trm.trainer;
+package trm.trainer.data.sudoku;
 
-import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 
 import java.util.Iterator;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Sudoku training samples as a deterministic stream: sample k is example order_e[k mod N] of
@@ -15,7 +14,7 @@ public final class SudokuSource implements SampleSource {
     private final SudokuDataset data;
     private final long seed;
     private final boolean augment;
-    private Iterator<SudokuDataset.Sample> epoch;
+    private Iterator<SudokuDataset.Draw> epoch;
     private long next = -1; // index of the sample the iterator yields next
 
     public SudokuSource(SudokuDataset data, long seed, boolean augment) {
@@ -24,8 +23,8 @@ public final class SudokuSource implements SampleSource {
         this.augment = augment;
     }
 
-    @Override public int seqLen() { return data.sequenceLength(); }
-    @Override public int vocabSize() { return data.vocabSize(); }
+    @Override public int seqLen() { return data.task().seqLen(); }
+    @Override public int vocabSize() { return data.task().vocabSize(); }
     @Override public int numPuzzleIdentifiers() { return 1; }
     @Override public int size() { return data.size(); }
 
@@ -36,14 +35,9 @@ public final class SudokuSource implements SampleSource {
             epoch = data.epoch(seed, Math.toIntExact(k / n), augment);
             for (long i = k - k % n; i < k; i++) epoch.next();
         }
-        SudokuDataset.Sample s = epoch.next();
+        Sample s = epoch.next().sample();
         next = k + 1;
         if (next % n == 0) epoch = null;
-        return new Sample(s.inputs(), s.labels(), 0);
-    }
-
-    /** Every example once, unaugmented: a test set. */
-    public static List<Sample> testSamples(SudokuDataset data) {
-        return IntStream.range(0, data.size()).mapToObj(data::sample).map(s -> new Sample(s.inputs(), s.labels(), 0)).toList();
+        return s;
     }
 }

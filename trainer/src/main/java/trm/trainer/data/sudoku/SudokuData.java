@@ -1,25 +1,22 @@
-package trm.trainer.cli;
+package trm.trainer.data.sudoku;
 
 import trm.engine.TrmException;
-import trm.trainer.data.sudoku.LinePuzzle;
-import trm.trainer.data.sudoku.PuzzleLines;
-import trm.trainer.data.sudoku.SudokuCsv;
-import trm.trainer.data.sudoku.SudokuDataset;
-import trm.trainer.data.sudoku.SudokuExample;
-import trm.trainer.data.sudoku.SudokuGenerator;
-import trm.trainer.data.sudoku.SudokuGeometry;
-import trm.trainer.data.sudoku.SudokuConverter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads Sudoku data given on the command line: a CSV with solutions, a puzzle-per-line file, or "gen:N:COUNT[:RATING[:SEED]]". */
-final class SudokuInput {
-    private SudokuInput() {}
+/**
+ * Sudoku data named the way the command line names it: a Sudoku-Extreme CSV with solutions, a
+ * puzzle-per-line file (solved here by the exact solver; puzzles without a unique solution are
+ * skipped with a note on stderr), or {@code gen:SIDE:COUNT[:MIN_RATING[:SEED]]}.
+ */
+public final class SudokuData {
+    private SudokuData() {}
 
-    static SudokuDataset load(String spec, Integer subsample, long seed) {
+    /** The dataset {@code spec} names, or {@code subsample} puzzles of it drawn with {@code seed} (null: all). */
+    public static SudokuDataset load(String spec, Integer subsample, long seed) {
         SudokuDataset d;
         if (spec.startsWith("gen:")) {
             d = new SudokuDataset(generate(spec));
@@ -43,15 +40,14 @@ final class SudokuInput {
     }
 
     /** gen:SIDE:COUNT[:MIN_RATING[:SEED]] — freshly generated puzzles with unique solutions. */
-    static List<SudokuExample> generate(String spec) {
+    public static List<SudokuExample> generate(String spec) {
         String[] f = spec.split(":");
         try {
             if (f.length < 3 || f.length > 5) throw new NumberFormatException();
             int side = Integer.parseInt(f[1]), count = Integer.parseInt(f[2]);
             int rating = f.length > 3 ? Integer.parseInt(f[3]) : 0;
             long seed = f.length > 4 ? Long.parseLong(f[4]) : 0;
-            SudokuGeometry g = SudokuGeometry.forSideOrNull(side);
-            if (g == null) throw new TrmException("cannot generate " + side + "×" + side + " Sudoku (sizes: 4, 6, 9)");
+            SudokuGeometry g = SudokuGeometry.forSide(side);
             return new SudokuGenerator(g, seed).generate(count, new SudokuGenerator.Target(rating, 0, 1000), "generated");
         } catch (NumberFormatException e) {
             throw new TrmException("bad data spec '" + spec + "' (expected gen:SIDE:COUNT[:MIN_RATING[:SEED]], e.g. gen:4:1000:0:1)");

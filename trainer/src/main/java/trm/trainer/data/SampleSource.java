@@ -1,4 +1,4 @@
-package trm.trainer;
+package trm.trainer.data;
 
 /**
  * A deterministic stream of training samples: sample k is a pure function of (seed, k), so a
