@@ -1,5 +1,8 @@
 package trm.kernels;
 
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.KernelSet;
+
 import java.lang.foreign.MemorySegment;
 
 import trm.engine.Bf16;

@@ -1,14 +1,18 @@
 package trm.kernels;
 
-import trm.kernels.heavy.Attention;
-import trm.kernels.heavy.Gemm;
-import trm.kernels.heavy.Mixer;
+import trm.kernels.runtime.Dim3;
+import trm.kernels.runtime.KernelArg;
+import trm.kernels.runtime.Launch;
+
+import trm.kernels.launch.Attention;
+import trm.kernels.launch.Gemm;
+import trm.kernels.launch.Mixer;
 import trm.engine.TrmException;
 
-import static trm.kernels.KernelArg.f32;
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.i64;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.f32;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.i64;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import trm.engine.DType;
 import trm.engine.LossKind;

@@ -1,5 +1,7 @@
 package trm.kernels;
 
+import trm.kernels.runtime.Devices;
+
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The parity suite on a real GPU: skipped with the reason when there is none. */

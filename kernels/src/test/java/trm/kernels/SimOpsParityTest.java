@@ -1,5 +1,7 @@
 package trm.kernels;
 
+import trm.kernels.runtime.Devices;
+
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The parity suite on the CPU simulator (CI). */

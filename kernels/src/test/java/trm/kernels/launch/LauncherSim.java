@@ -1,4 +1,4 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +11,12 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import trm.kernels.KernelRuntime;
-import trm.kernels.KernelSet;
-import trm.kernels.SimRuntime;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.KernelSet;
+import trm.kernels.runtime.SimRuntime;
 
 /** A simulator runtime for the heavy-kernel parity tests, with upload/download/poison helpers. */
-final class HeavySim implements AutoCloseable {
+final class LauncherSim implements AutoCloseable {
     /** fp32 quiet NaN: outputs are filled with it before a kernel runs, so unwritten elements show. */
     static final int NAN_BITS = 0x7fc00000;
     /** ‖out − ref‖ / ‖ref‖ bounds: bf16 operands with fp32 accumulation, and all-fp32 paths. */
@@ -26,7 +26,7 @@ final class HeavySim implements AutoCloseable {
     private final List<Long> allocations = new ArrayList<>();
     final Random random;
 
-    HeavySim(long seed) { random = new Random(seed); }
+    LauncherSim(long seed) { random = new Random(seed); }
 
     long upload(float[] a) {
         long p = alloc(a.length);

@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import java.util.Optional;
 
@@ -7,25 +7,25 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** JUnit conditions: skip (with the reason) the tests that need a runtime this machine lacks. */
-final class Devices {
+public final class Devices {
     private Devices() {}
 
-    static final KernelSet TEST = new KernelSet("trm_kernels_test");
+    public static final KernelSet TEST = new KernelSet("trm_kernels_test");
 
-    static Optional<String> simProblem() {
+    public static Optional<String> simProblem() {
         return SimRuntime.unavailableReason(TEST).or(() -> SimRuntime.unavailableReason(KernelSet.MAIN));
     }
 
-    static Optional<String> cudaProblem() { return CudaRuntime.unavailableReason(TEST, KernelSet.MAIN); }
+    public static Optional<String> cudaProblem() { return CudaRuntime.unavailableReason(TEST, KernelSet.MAIN); }
 
-    static final class NeedsSim implements ExecutionCondition {
+    public static final class NeedsSim implements ExecutionCondition {
         @Override public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return simProblem().map(w -> ConditionEvaluationResult.disabled("sim device unavailable: " + w))
                     .orElse(ConditionEvaluationResult.enabled("simulator library present"));
         }
     }
 
-    static final class NeedsCuda implements ExecutionCondition {
+    public static final class NeedsCuda implements ExecutionCondition {
         @Override public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return cudaProblem().map(w -> ConditionEvaluationResult.disabled("cuda device unavailable: " + w))
                     .orElse(ConditionEvaluationResult.enabled("cuda device present"));

@@ -1,8 +1,10 @@
-package trm.kernels.heavy;
+package trm.bench;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import trm.kernels.launch.Gemm;
 
 /**
  * FLOPs and bytes each heavy kernel must do / move, so a benchmark can turn a measured time into
@@ -13,7 +15,7 @@ import java.util.Locale;
  * not counted (they are the kernel's inefficiency, which the ratio to the roofline exposes).
  *
  * <p>Reference shapes (TRM): batch 768, D = 512 (8 heads of 64), SwiGLU inter 1536, mixer inter
- * 512, L = 97 (Sudoku) or 916 (Maze, ARC). {@code java trm.kernels.heavy.KernelCounts} prints the tables.
+ * 512, L = 97 (Sudoku) or 916 (Maze, ARC). {@code java trm.bench.KernelCounts} prints the tables.
  */
 public final class KernelCounts {
     private KernelCounts() {}

@@ -1,8 +1,8 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.heavy.HeavySim.BF16_BOUND;
-import static trm.kernels.heavy.HeavySim.FP32_BOUND;
-import static trm.kernels.heavy.HeavySim.check;
+import static trm.kernels.launch.LauncherSim.BF16_BOUND;
+import static trm.kernels.launch.LauncherSim.FP32_BOUND;
+import static trm.kernels.launch.LauncherSim.check;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,16 +13,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import trm.engine.cpu.Matmul;
 import trm.engine.cpu.Rope;
 import trm.engine.cpu.SwiGlu;
-import trm.kernels.heavy.Gemm.Epilogue;
-import trm.kernels.heavy.Gemm.Tile;
+import trm.kernels.launch.Gemm.Epilogue;
+import trm.kernels.launch.Gemm.Tile;
 
 /** gemm.cu against trm.engine.cpu.Matmul (+ SwiGlu, Rope) on the simulator: bf16 operands, fp32 accumulation. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(HeavySim.Needed.class)
+@ExtendWith(LauncherSim.Needed.class)
 class GemmTest {
-    private HeavySim s;
+    private LauncherSim s;
 
-    @BeforeAll void open() { s = new HeavySim(42); }
+    @BeforeAll void open() { s = new LauncherSim(42); }
 
     @AfterAll void close() { if (s != null) s.close(); }
 

@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import java.util.List;
 import java.util.Objects;

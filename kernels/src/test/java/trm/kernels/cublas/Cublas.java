@@ -18,11 +18,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 import trm.engine.TrmException;
-import trm.kernels.CudaRuntime;
+import trm.kernels.runtime.CudaRuntime;
 
 /**
  * cuBLAS through Panama FFM, as a comparator for (and a fallback to) our WMMA GEMM
- * ({@link trm.kernels.heavy.Gemm}). JCublas 12.6.0 links libcublas.so.12, which CUDA 13 machines
+ * ({@link trm.kernels.launch.Gemm}). JCublas 12.6.0 links libcublas.so.12, which CUDA 13 machines
  * lack, so the library is opened by name at run time: {@code libcublas.so.13}, then
  * {@code libcublas.so.12}; or only the file named by the system property {@code trm.cublas.lib}
  * (else the environment variable {@code TRM_CUBLAS_LIB}). When none loads, {@link #open} and
@@ -303,7 +303,7 @@ public final class Cublas implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Row-major helpers mirroring trm.kernels.heavy.Gemm (all fp32 in memory)
+    // Row-major helpers mirroring trm.kernels.launch.Gemm (all fp32 in memory)
 
     /** out[M,N] = in[M,K] · w[N,K]ᵀ (no bias). */
     public void linearForward(long out, long in, long w, int M, int K, int N) {

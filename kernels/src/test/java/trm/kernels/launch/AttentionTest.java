@@ -1,7 +1,7 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.heavy.HeavySim.FP32_BOUND;
-import static trm.kernels.heavy.HeavySim.check;
+import static trm.kernels.launch.LauncherSim.FP32_BOUND;
+import static trm.kernels.launch.LauncherSim.check;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +13,11 @@ import trm.engine.cpu.Rope;
 
 /** attention.cu (fp32 flash attention) against trm.engine.cpu.Attention (+ Rope.backward) on the simulator. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(HeavySim.Needed.class)
+@ExtendWith(LauncherSim.Needed.class)
 class AttentionTest {
-    private HeavySim s;
+    private LauncherSim s;
 
-    @BeforeAll void open() { s = new HeavySim(7); }
+    @BeforeAll void open() { s = new LauncherSim(7); }
 
     @AfterAll void close() { if (s != null) s.close(); }
 

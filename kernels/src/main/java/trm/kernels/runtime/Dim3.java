@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 /** A CUDA grid or block shape; every extent is at least 1. */
 public record Dim3(int x, int y, int z) {

@@ -1,12 +1,12 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import trm.engine.TrmException;
-import trm.kernels.Dim3;
-import trm.kernels.KernelRuntime;
-import trm.kernels.Launch;
+import trm.kernels.runtime.Dim3;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.Launch;
 
 /**
  * Launches the flash-style attention kernels of {@code attention.cu}: non-causal multi-head

@@ -1,4 +1,4 @@
-package trm.kernels.heavy;
+package trm.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

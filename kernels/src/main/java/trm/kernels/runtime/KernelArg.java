@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 /**
  * One kernel argument, as the kernel declares it: a device pointer, or a 32-bit int, 64-bit

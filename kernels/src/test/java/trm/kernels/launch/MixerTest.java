@@ -1,8 +1,8 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.heavy.HeavySim.BF16_BOUND;
-import static trm.kernels.heavy.HeavySim.FP32_BOUND;
-import static trm.kernels.heavy.HeavySim.check;
+import static trm.kernels.launch.LauncherSim.BF16_BOUND;
+import static trm.kernels.launch.LauncherSim.FP32_BOUND;
+import static trm.kernels.launch.LauncherSim.check;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +20,12 @@ import trm.engine.cpu.Transpose;
  * simulator: transpose to [B, D, L], Matmul/SwiGlu/AddRmsNorm over L, transpose back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(HeavySim.Needed.class)
+@ExtendWith(LauncherSim.Needed.class)
 class MixerTest {
     private static final float EPS = 1e-5f;
-    private HeavySim s;
+    private LauncherSim s;
 
-    @BeforeAll void open() { s = new HeavySim(11); }
+    @BeforeAll void open() { s = new LauncherSim(11); }
 
     @AfterAll void close() { if (s != null) s.close(); }
 

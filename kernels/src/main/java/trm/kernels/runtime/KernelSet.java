@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;

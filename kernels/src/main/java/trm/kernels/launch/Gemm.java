@@ -1,15 +1,15 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.i64;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.i64;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import java.util.Objects;
 
 import trm.engine.TrmException;
-import trm.kernels.Dim3;
-import trm.kernels.KernelRuntime;
-import trm.kernels.Launch;
+import trm.kernels.runtime.Dim3;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.Launch;
 
 /**
  * Launches the tensor-core GEMM of {@code gemm.cu} (WMMA m16n16k16, fp32 in memory, bf16 operands

@@ -1,13 +1,13 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static trm.kernels.KernelArg.f32;
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.i64;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.f32;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.i64;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

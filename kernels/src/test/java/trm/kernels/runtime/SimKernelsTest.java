@@ -1,11 +1,11 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.i64;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.i64;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

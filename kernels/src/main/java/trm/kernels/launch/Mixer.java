@@ -1,16 +1,16 @@
-package trm.kernels.heavy;
+package trm.kernels.launch;
 
-import static trm.kernels.KernelArg.f32;
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.ptr;
+import static trm.kernels.runtime.KernelArg.f32;
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.ptr;
 
 import trm.engine.TrmException;
-import trm.kernels.Dim3;
-import trm.kernels.KernelRuntime;
-import trm.kernels.Launch;
-import trm.kernels.heavy.Gemm.Layout;
-import trm.kernels.heavy.Gemm.Raw;
-import trm.kernels.heavy.Gemm.Tile;
+import trm.kernels.runtime.Dim3;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.Launch;
+import trm.kernels.launch.Gemm.Layout;
+import trm.kernels.launch.Gemm.Raw;
+import trm.kernels.launch.Gemm.Tile;
 
 /**
  * The MLP-mixer's token mixing (MLP-t) on h [B, L, D] without transposes in global memory:

@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package trm.kernels;
+package trm.kernels.runtime;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
