@@ -1,6 +1,8 @@
 // rope.cu - rotary position embedding ("rotate half") applied in place to the q and k parts of
 // qkv [B, L, 3*H*hd] ([q heads | k heads | v heads]); backward is the inverse rotation in place on
 // dqkv. CPU reference: trm.engine.cpu.Rope. Bit-identical to the cpu (no fused multiply-adds).
+// Test set (trm_kernels_test): production fuses RoPE into gemm.cu's qkv epilogue and undoes it inside
+// attention.cu's backward; this standalone kernel stays under the parity suite.
 #include "trm_kernel.h"
 
 namespace rope {

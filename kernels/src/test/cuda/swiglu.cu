@@ -1,6 +1,8 @@
 // swiglu.cu - SwiGLU activation between gate_up_proj and down_proj: out = silu(gate) * up, gate
 // and up the two halves of each row of gateUp [rows, 2I]; and its backward.
 // CPU reference: trm.engine.cpu.SwiGlu (sigmoid there is in double, here in fp32: within 1e-6).
+// Test set (trm_kernels_test): production fuses SwiGLU into gemm.cu's epilogues (forward and backward);
+// this standalone kernel stays under the parity suite.
 #include "trm_kernel.h"
 
 namespace swiglu {

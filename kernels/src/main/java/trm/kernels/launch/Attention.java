@@ -11,7 +11,7 @@ import trm.kernels.runtime.Launch;
 /**
  * Launches the flash-style attention kernels of {@code attention.cu}: non-causal multi-head
  * attention, head_dim 64, fp32, over qkv [B, L, 3·H·64] ([q heads | k heads | v heads]), as
- * {@link trm.engine.cpu.Attention} but without the [B, H, L, L] probabilities: forward saves the
+ * the cpu reference's attention but without the [B, H, L, L] probabilities: forward saves the
  * per-row logsumexp [B, H, L] and backward recomputes the scores. All pointers are device pointers
  * to fp32; RoPE tables are optional (0).
  */
@@ -35,7 +35,7 @@ public final class Attention {
     /**
      * dqkv [B, L, 3·H·64] (every element written) from dOut [B, L, H·64], the forward's qkv, out and
      * lse, using {@code delta} ({@link #deltaFloats}) as workspace. With {@code ropeCos}/{@code ropeSin}
-     * (tables [L, 64], {@link trm.engine.cpu.Rope#tables}) non-zero, the q and k gradients are
+     * (tables [L, 64], {@link trm.engine.model.RopeTables}) non-zero, the q and k gradients are
      * rotated back (the transpose of RoPE), i.e. they are gradients w.r.t. the pre-RoPE q, k.
      */
     public static void backward(KernelRuntime rt, long dqkv, long dOut, long qkv, long out, long lse, long delta,

@@ -16,7 +16,7 @@ import trm.kernels.runtime.Launch;
  * staged in shared memory, fp32 accumulation) for a linear layer and for the MLP-mixer.
  *
  * <p>Every pointer is a device pointer to fp32 row-major data; 0 means "none" where a pointer is
- * optional. Shapes follow {@link trm.engine.cpu.Matmul}: in [M, K], weight [N, K] (PyTorch's
+ * optional. Shapes follow {@link trm.engine.Ops#linear}: in [M, K], weight [N, K] (PyTorch's
  * [out, in]), out [M, N]. Nothing here synchronizes; launches are ordered on the runtime's stream.
  *
  * <pre>{@code
@@ -95,7 +95,7 @@ public final class Gemm {
 
         /**
          * RoPE ("rotate half") on columns [0, ropeCols) in heads of {@code headDim} columns, at
-         * position row % seqLen, with tables cos, sin [seqLen, headDim] ({@link trm.engine.cpu.Rope#tables}).
+         * position row % seqLen, with tables cos, sin [seqLen, headDim] ({@link trm.engine.model.RopeTables}).
          */
         record Rope(long cos, long sin, int seqLen, int headDim, int ropeCols) implements Epilogue {}
 
@@ -161,7 +161,7 @@ public final class Gemm {
 
     /**
      * Grad-input of down_proj fused with the SwiGLU backward: dAct = dOut[M,N] · wDown[N,I], then
-     * dGateUp[M, 2I] from the saved pre-activation gateUp [M, 2I] (as {@link trm.engine.cpu.SwiGlu#backward}).
+     * dGateUp[M, 2I] from the saved pre-activation gateUp [M, 2I] (as the cpu reference's SwiGLU backward).
      */
     public static void backwardInputSwiGlu(KernelRuntime rt, long dGateUp, long dOut, long wDown, long gateUp, int M, int I, int N) {
         backwardInputSwiGlu(rt, Tile.auto(M, I, 1), dGateUp, dOut, wDown, gateUp, M, I, N);

@@ -16,8 +16,8 @@ import trm.kernels.launch.Gemm.Tile;
  * The MLP-mixer's token mixing (MLP-t) on h [B, L, D] without transposes in global memory:
  * {@code out = rms_norm_over_L(h + SwiGLU_L(h))}, where SwiGLU_L mixes along the sequence with
  * w1 [2It, L] (gate_up_proj) and w2 [L, It] (down_proj). Equal to the reference route
- * (transpose to [B, D, L], {@link trm.engine.cpu.Matmul} / {@link trm.engine.cpu.SwiGlu} /
- * {@link trm.engine.cpu.AddRmsNorm} over the last axis, transpose back).
+ * (transpose to [B, D, L], matmul / SwiGLU / add + RMSNorm over the last axis, transpose back),
+ * which the cpu reference follows.
  *
  * <p>Each sample's product is an ordinary GEMM with the weight on the left:
  * G[b] [2It, D] = w1 · h[b] and X[b] = h[b] + w2 · A[b], batched over b with the gemm kernels'

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import trm.engine.cpu.Rope;
+import trm.engine.model.RopeTables;
 
 /** attention.cu (fp32 flash attention) against trm.engine.cpu.Attention (+ Rope.backward) on the simulator. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,7 +45,7 @@ class AttentionTest {
         long cos = 0, sin = 0;
         if (rope) {
             float[] c = new float[L * hd], sn = new float[L * hd];
-            Rope.tables(c, sn, L, hd, 10000.0);
+            RopeTables.fill(c, sn, L, hd, 10000.0);
             Rope.backward(dqkv, 0, c, 0, sn, 0, B, L, H, hd);
             cos = s.upload(c);
             sin = s.upload(sn);

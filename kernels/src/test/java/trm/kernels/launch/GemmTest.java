@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import trm.engine.cpu.Matmul;
 import trm.engine.cpu.Rope;
+import trm.engine.model.RopeTables;
 import trm.engine.cpu.SwiGlu;
 import trm.kernels.launch.Gemm.Epilogue;
 import trm.kernels.launch.Gemm.Tile;
@@ -88,7 +89,7 @@ class GemmTest {
     @Test void forwardRope() {
         int B = 2, L = 97, H = 2, hd = 64, D = H * hd, M = B * L, K = 64, N = 3 * D;
         float[] cos = new float[L * hd], sin = new float[L * hd];
-        Rope.tables(cos, sin, L, hd, 10000.0);
+        RopeTables.fill(cos, sin, L, hd, 10000.0);
         long dCos = s.upload(cos), dSin = s.upload(sin);
         for (Tile t : new Tile[] {Tile.T64x64, Tile.T128x128}) {
             float[] in = s.random(M * K, 1f), w = s.random(N * K, 0.2f);
