@@ -139,6 +139,58 @@ public final class KernelCounts {
         return c;
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // The light kernels: memory-bound, counted by the bytes they must move
+
+    /** add_rmsnorm fwd over rows of D: reads a, b, writes out and rstd. */
+    public static Count addRmsNormForward(long rows, long D) {
+        return new Count("add+rmsnorm fwd", "add_rmsnorm_fwd", 4.0 * rows * D, ELEM * (3.0 * rows * D + rows));
+    }
+
+    /** add_rmsnorm bwd: reads dOut, out, rstd, writes dIn. */
+    public static Count addRmsNormBackward(long rows, long D) {
+        return new Count("add+rmsnorm bwd", "add_rmsnorm_bwd", 6.0 * rows * D, ELEM * (3.0 * rows * D + rows));
+    }
+
+    /** embed_fwd: writes [B, L, D], reads the token (and position) rows it adds. */
+    public static Count embedForward(long B, long L, long D) {
+        return new Count("embed fwd", "embed_fwd", 2.0 * B * L * D, ELEM * (2.0 * B * L * D + L * D));
+    }
+
+    /** embed_bwd_tokens: scans dOut once per vocabulary row it owns; compulsory traffic is one read of dOut. */
+    public static Count embedBackwardTokens(long B, long L, long D, long V) {
+        return new Count("embed bwd tokens", "embed_bwd_tokens", 1.0 * B * L * D, ELEM * (B * L * D + B * L + 2.0 * V * D));
+    }
+
+    /** lm_loss_fwd_bwd over logits [B, L, V]: reads logits, writes dLogits. */
+    public static Count lmLoss(long B, long L, long V) {
+        return new Count("lm loss fwd+bwd", "lm_loss_fwd_bwd", 10.0 * B * L * V, ELEM * (2.0 * B * L * V + B * L));
+    }
+
+    /** qhead fwd: the first position of each sample. */
+    public static Count qHeadForward(long B, long D) {
+        return new Count("q head fwd", "qhead_fwd", 4.0 * B * D, ELEM * (B * D + 2.0 * D + 2.0 * B));
+    }
+
+    /** opt_adam_atan2 over n parameters: reads p, g, m, v, writes p, m, v. */
+    public static Count adamAtan2(long n) {
+        return new Count("adam-atan2 step", "opt_adam_atan2", 20.0 * n, ELEM * 7.0 * n);
+    }
+
+    /** ew_add_f32 over n floats. */
+    public static Count add(long n) { return new Count("add", "ew_add_f32", n, ELEM * 3.0 * n); }
+
+    /** ew_copy_u32 over n words. */
+    public static Count copy(long n) { return new Count("copy", "ew_copy_u32", 0, ELEM * 2.0 * n); }
+
+    /** trm_fill_u32 over n words. */
+    public static Count fill(long n) { return new Count("fill", "trm_fill_u32", 0, ELEM * 1.0 * n); }
+
+    /** halt_reset_carry over y, z [B, L, D]: reads and writes both (the halted rows). */
+    public static Count resetCarry(long B, long L, long D) {
+        return new Count("reset carry", "halt_reset_carry", 0, ELEM * 4.0 * B * L * D);
+    }
+
     /** A text table: op, kernel, GFLOP, MB, FLOP/byte. */
     public static String table(String title, List<Count> counts) {
         StringBuilder s = new StringBuilder(title).append('\n');
