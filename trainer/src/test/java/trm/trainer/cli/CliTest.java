@@ -137,7 +137,7 @@ class CliTest {
 
     @Test
     void trainsAndSolvesOnTheSimulator() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.SimRuntime.unavailableReason(trm.kernels.KernelSet.MAIN).isEmpty(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.runtime.SimRuntime.unavailableReason(trm.kernels.runtime.KernelSet.MAIN).isEmpty(),
                 "sim device unavailable (no g++ at build time)");
         Path run = dir.resolve("simrun");
         Result t = run("train", "--device", "sim", "--data", "gen:4:20:0:1", "--hidden", "64", "--steps", "2", "--batch", "2",
