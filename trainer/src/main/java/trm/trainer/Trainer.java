@@ -187,6 +187,7 @@ public final class Trainer {
         meta.put("train_options", options.toJson());
         meta.put("step", Long.toString(step));
         meta.put("weights", options.ema() ? "ema" : "live");
+        meta.putAll(data.checkpointMetadata());
         Safetensors.write(file, meta, entries);
     }
 
@@ -197,6 +198,7 @@ public final class Trainer {
         meta.put(ModelCheckpoint.CONFIG_KEY, config.toJson());
         meta.put("step", Long.toString(step));
         meta.put("weights", options.ema() ? "ema" : "live");
+        meta.putAll(data.checkpointMetadata());
         Safetensors.write(file, meta, ModelCheckpoint.entries(weights, evalParams()));
     }
 

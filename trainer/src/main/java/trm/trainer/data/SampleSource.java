@@ -16,4 +16,7 @@ public interface SampleSource {
 
     /** The k-th sample drawn (k counts from 0 over the whole run). */
     Sample sample(long k);
+
+    /** Facts about the data that checkpoints keep beside the weights (e.g. ARC's identifier table); none by default. */
+    default java.util.Map<String, String> checkpointMetadata() { return java.util.Map.of(); }
 }
