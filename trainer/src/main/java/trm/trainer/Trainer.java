@@ -13,6 +13,8 @@ import trm.engine.model.TrmConfig;
 import trm.engine.model.TrmModel;
 import trm.engine.model.TrmWeights;
 import trm.engine.model.Workspace;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +84,18 @@ public final class Trainer {
         device.upload(halted, all); // every slot starts halted, so the first step fills them all
     }
 
+    /**
+     * Starts from the model tensors of {@code f} (e.g. the reference's own initialisation)
+     * instead of our seeded init: live weights, their EMA copy, the init buffers and the puzzle
+     * table. Loading is strict (see {@link ModelCheckpoint#load}); only before the first step.
+     */
+    public Trainer startFrom(SafetensorsFile f) {
+        if (step != 0) throw new TrmException("startFrom: the run has already taken " + step + " steps");
+        ModelCheckpoint.load(f, weights, weights.params);
+        ops.copy(ema, weights.params);
+        return this;
+    }
+
     /** Optimizer steps done so far. */
     public long step() { return step; }
 
@@ -114,7 +128,7 @@ public final class Trainer {
 
         float lr = (float) TrainOptions.scheduledLr(options.lr(), step, options.warmupSteps(), options.steps(), options.lrMinRatio());
         float b1 = (float) options.beta1(), b2 = (float) options.beta2(), wd = (float) options.weightDecay();
-        switch (options.optimizerKind()) {
+        switch (options.optimizer()) {
             case ADAM_ATAN2 -> ops.adamAtan2(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, step);
             case ADAMW -> ops.adamW(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, (float) options.adamwEps(), step);
         }

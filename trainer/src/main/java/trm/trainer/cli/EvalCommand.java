@@ -7,8 +7,8 @@ import trm.engine.TrmException;
 import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
 import trm.trainer.Metrics;
-import trm.trainer.Sample;
-import trm.trainer.SudokuSource;
+import trm.trainer.data.Sample;
+import trm.trainer.data.sudoku.SudokuData;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -29,17 +29,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--json", description = "print only the JSON line") boolean jsonOnly;
+    @Option(names = "--reference-metrics", description = "q_halt loss as the reference's evaluate() computes it: unlabelled puzzles' BCE included, divided by the labelled count")
+    boolean referenceMetrics;
 
     @Override
     public Integer call() {
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
-        List<Sample> samples = SudokuSource.testSamples(SudokuInput.load(data, null, 0));
+        List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
         if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
         if (samples.getFirst().inputs().length != model.config.seqLen())
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());
         long t0 = System.nanoTime();
-        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples);
+        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples, referenceMetrics);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (!jsonOnly) {
             System.out.println(MetricsFormat.table(m));
