@@ -22,19 +22,26 @@ final class EvalCommand implements Callable<Integer> {
     Path weights;
     @Option(names = "--config", description = "architecture JSON, for checkpoints without one (e.g. converted from the reference)")
     Path config;
-    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), gen:SIDE:COUNT[:MIN_RATING[:SEED]], "
+            + "or arc:DIR (every variant of the held-out test inputs, voted: pass@k and submission.json)")
     String data;
-    @Option(names = "--limit", description = "evaluate only the first N puzzles")
+    @Option(names = "--limit", description = "evaluate only the first N puzzles (ARC: tasks)")
     Integer limit;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--json", description = "print only the JSON line") boolean jsonOnly;
     @Option(names = "--reference-metrics", description = "q_halt loss as the reference's evaluate() computes it: unlabelled puzzles' BCE included, divided by the labelled count")
     boolean referenceMetrics;
+    @Option(names = "--submission", defaultValue = "submission.json", description = "ARC: where to write the ARC Prize submission (default: ${DEFAULT-VALUE})")
+    Path submission;
 
     @Override
     public Integer call() {
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
+        if (ArcCommands.isSpec(data)) {
+            ArcCommands.evaluate(model, Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), data, batch, limit, jsonOnly, submission);
+            return 0;
+        }
         List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
         if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
         if (samples.getFirst().inputs().length != model.config.seqLen())

@@ -19,4 +19,13 @@ final class Paths {
         Path p = root().resolve(shipped);
         return Files.exists(p) ? p : Path.of(shipped);
     }
+
+    /** The first {@code shared/<relative>} folder found walking up from the root (the project keeps shared data beside the repository). */
+    static Path shared(String relative) {
+        for (Path d = root().toAbsolutePath(); d != null; d = d.getParent()) {
+            Path c = d.resolve("shared").resolve(relative);
+            if (Files.isDirectory(c)) return c;
+        }
+        return root().resolve("../shared").resolve(relative).normalize();
+    }
 }

@@ -30,10 +30,21 @@ final class SolveCommand implements Callable<Integer> {
     @Option(names = "--no-early-halt", description = "run all N_sup steps instead of stopping when q_halt > 0") boolean noEarlyHalt;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--seed", defaultValue = "2026", description = "seed of the example puzzle when none is given") long seed;
+    @Option(names = "--arc", paramLabel = "TASK_ID|FILE", description = "an ARC task: an id of the --data arc:DIR dataset, or a task JSON file")
+    String arc;
+    @Option(names = "--data", paramLabel = "arc:DIR", description = "with --arc TASK_ID: the dataset the model was trained on") String data;
+    @Option(names = "--png", description = "with --arc: also draw the grids in the ARC colours into this PNG") Path png;
+    @Option(names = "--batch", defaultValue = "64", description = "with --arc: variants answered at once (default: ${DEFAULT-VALUE})") int batch;
 
     @Override
     public Integer call() {
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
+        if (arc != null) {
+            if (data != null && !ArcCommands.isSpec(data)) throw new TrmException("--data for --arc must be arc:DIR, got " + data);
+            ArcCommands.solve(model, Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), data, arc, batch, png);
+            return 0;
+        }
+        if (png != null || data != null) throw new TrmException("--png and --data go with --arc");
         SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
         if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
         List<int[]> grids = new ArrayList<>();

@@ -14,7 +14,7 @@ import trm.trainer.Trainer;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
 import trm.trainer.data.sudoku.SudokuData;
-import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.arc.ArcSource;
 import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.IOException;
@@ -31,12 +31,13 @@ import java.util.concurrent.Callable;
                 "Writes RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and RUN/model.safetensors (EMA weights).",
                 "Example: trm train --data gen:4:2000:0:1 --test-data gen:4:200:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
+    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: sudoku-mlp; arc-att for arc: data)",
             completionCandidates = Presets.class)
     String preset;
     @Option(names = "--config", description = "architecture JSON (reference key names) instead of a preset")
     Path configFile;
-    @Option(names = "--data", required = true, description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", required = true, description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, gen:SIDE:COUNT[:MIN_RATING[:SEED]], "
+            + "or arc:DIR (a manifest of trm data arc; evaluates on its held-out test inputs)")
     String data;
     @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data)")
     String testData;
@@ -60,8 +61,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--lr", description = "(default: 1e-4)") Double lr;
     @Option(names = "--warmup", description = "linear warm-up steps (default: 2000)") Long warmup;
-    @Option(names = "--weight-decay", description = "of the weights and the puzzle embedding (default: 1.0)") Double weightDecay;
-    @Option(names = "--puzzle-lr", description = "SignSGD lr of the puzzle embedding (default: 1e-4)") Double puzzleLr;
+    @Option(names = "--weight-decay", description = "of the weights and the puzzle embedding (default: 1.0; ARC 0.1)") Double weightDecay;
+    @Option(names = "--puzzle-lr", description = "SignSGD lr of the puzzle embedding (default: 1e-4; ARC 1e-2)") Double puzzleLr;
     @Option(names = "--optimizer", description = "adam-atan2 or adamw (default: adam-atan2)") String optimizer;
     @Option(names = "--no-ema", description = "evaluate and save the live weights instead of their EMA") boolean noEma;
     @Option(names = "--ema-rate", description = "EMA decay (default: 0.999; lower it for short runs)") Double emaRate;
@@ -83,9 +84,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(run);
         Path ckpt = run.resolve("checkpoint.safetensors");
-        SudokuDataset train = SudokuData.load(data, subsample, seed);
-        var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
+        boolean arc = ArcCommands.isSpec(data);
+        SampleSource source;
+        List<Sample> test;
+        if (arc) { // ARC: the manifest's stream; periodic evaluation on the held-out test inputs as given (pass@k: trm eval)
+            var arcData = ArcCommands.dataset(data);
+            source = new ArcSource(arcData, seed);
+            test = ArcCommands.heldOutOriginals(arcData, evalSize);
+        } else {
+            source = new SudokuSource(SudokuData.load(data, subsample, seed), seed, !noAugment);
+            test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
+        }
         if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
         Device dev = Devices.open(device);
 
@@ -97,13 +106,13 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
             TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source);
-            TrainOptions options = trainingOptions();
+            TrainOptions options = trainingOptions(arc);
             trainer = new Trainer(config, options, dev, source);
             Files.writeString(run.resolve("config.json"), config.toJson());
             Files.writeString(run.resolve("train_options.json"), options.toJson());
         }
         System.err.printf("trm: %s on %s, %d training puzzles, %d test puzzles, batch %d, %,d parameters%n", run, dev.name(),
-                train.size(), test.size(), trainer.options.batch(), trainer.weights.layout.count());
+                source.size(), test.size(), trainer.options.batch(), trainer.weights.layout.count());
         Path metricsFile = run.resolve("metrics.jsonl");
         Progress progress = new Progress(System.err, trainer.step(), trainer.options.steps(), trainer.options.batch());
         while (!trainer.done()) {
@@ -132,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
     private TrmConfig architecture(SampleSource train) {
-        TrmConfig p = TrmConfig.preset(preset);
+        TrmConfig p = TrmConfig.preset(preset != null ? preset : train instanceof ArcSource ? "arc-att" : "sudoku-mlp");
         TrmConfig.Builder c = p.toBuilder().seqLen(train.seqLen()).vocabSize(train.vocabSize())
                 .numPuzzleIdentifiers(train.numPuzzleIdentifiers());
         if (hidden != null) c.hiddenSize(hidden).puzzleEmbNdim(Math.min(p.puzzleEmbNdim(), hidden));
@@ -145,9 +154,10 @@ final class TrainCommand implements Callable<Integer> {
         return c.build();
     }
 
-    /** The reference's Sudoku run ({@link TrainOptions#builder()}) with what the command line sets. */
-    private TrainOptions trainingOptions() {
+    /** The reference's Sudoku run ({@link TrainOptions#builder()}; for ARC with its optimiser settings) with what the command line sets. */
+    private TrainOptions trainingOptions(boolean arc) {
         TrainOptions.Builder o = TrainOptions.builder().seed(seed).ema(!noEma);
+        if (arc) ArcCommands.arcOptimiser(o);
         if (batch != null) o.batch(batch);
         if (steps != null) o.steps(steps);
         if (lr != null) o.lr(lr);
