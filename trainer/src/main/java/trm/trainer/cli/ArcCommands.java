@@ -132,7 +132,7 @@ final class ArcCommands {
                 if (g != null) voter.vote(task.id(), j, variants.get(v).restore(g), ps.get(v).qHalt());
             }
         }
-        List<ArcPicture.Panel> all = new ArrayList<>();
+        List<List<ArcPicture.Panel>> all = new ArrayList<>();
         int solved = 0, known = 0;
         for (int j = 0; j < task.test().size(); j++) {
             List<ArcVoter.Candidate> c = voter.ranked(task.id(), j);
@@ -140,7 +140,7 @@ final class ArcCommands {
             List<ArcPicture.Panel> panels = new ArrayList<>();
             panels.add(new ArcPicture.Panel("test input " + j, task.test().get(j).input()));
             for (int k = 0; k < 2; k++)
-                panels.add(new ArcPicture.Panel(k < c.size() ? "attempt " + (k + 1) + " (" + c.get(k).votes() + " votes)" : "attempt " + (k + 1),
+                panels.add(new ArcPicture.Panel(k < c.size() ? "attempt " + (k + 1) + " (" + c.get(k).votes() + (c.get(k).votes() == 1 ? " vote)" : " votes)") : "attempt " + (k + 1),
                         k < c.size() ? c.get(k).grid() : null));
             if (truth != null) panels.add(new ArcPicture.Panel("truth", truth));
             System.out.println(task.id() + ", test input " + j + " (" + variants.size() + " variants, " + c.size() + " distinct answers):");
@@ -152,7 +152,7 @@ final class ArcCommands {
                 System.out.println(pass ? "solved (pass@2)" : "not solved");
             }
             System.out.println();
-            all.addAll(panels);
+            all.add(panels);
         }
         if (known > 0) System.out.printf("%d of %d test inputs solved within 2 attempts%n", solved, known);
         if (png != null) {

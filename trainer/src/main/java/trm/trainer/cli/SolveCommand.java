@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
-                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2."})
+                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2.",
+                "ARC: --arc TASK_ID --data arc:DIR (or --arc task.json) votes over the task's variants and prints the top-2."})
 final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();

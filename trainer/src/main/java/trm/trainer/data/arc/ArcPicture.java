@@ -21,6 +21,10 @@ public final class ArcPicture {
     /** ARC's colours 0..9: black, blue, red, green, yellow, grey, magenta, orange, sky, maroon. */
     public static final int[] PALETTE = {0x000000, 0x0074D9, 0xFF4136, 0x2ECC40, 0xFFDC00, 0xAAAAAA, 0xF012BE, 0xFF851B, 0x7FDBFF, 0x870C25};
 
+    private static int panelWidth(Panel p, int cell) {
+        return Math.max((p.grid() == null ? 1 : p.grid().width()) * cell, 7 * p.title().length());
+    }
+
     /** A grid with a caption. */
     public record Panel(String title, ArcGrid grid) {}
 
@@ -51,36 +55,44 @@ public final class ArcPicture {
         return sb.toString();
     }
 
-    /** Draws the panels side by side, {@code cell} pixels per cell, and writes a PNG. */
-    public static void png(Path file, List<Panel> panels, int cell) {
-        int gap = 2 * cell, caption = 16, w = gap, h = 0;
-        for (Panel p : panels) {
-            int gw = p.grid() == null ? 1 : p.grid().width();
-            w += Math.max(gw * cell, 8 * p.title().length()) + gap;
-            h = Math.max(h, p.grid() == null ? cell : p.grid().height() * cell);
+    /** Draws each row of panels side by side (rows one under another), {@code cell} pixels per cell, and writes a PNG. */
+    public static void png(Path file, List<List<Panel>> rows, int cell) {
+        int gap = 2 * cell, caption = 16, width = 0, height = gap;
+        for (List<Panel> row : rows) {
+            int w = gap, h = cell;
+            for (Panel p : row) {
+                w += panelWidth(p, cell) + gap;
+                if (p.grid() != null) h = Math.max(h, p.grid().height() * cell);
+            }
+            width = Math.max(width, w);
+            height += caption + h + gap;
         }
-        BufferedImage img = new BufferedImage(w, h + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int x = gap;
-        for (Panel p : panels) {
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(p.title(), x, gap + 12);
-            int y = gap + caption;
-            ArcGrid a = p.grid();
-            if (a != null) {
-                for (int r = 0; r < a.height(); r++)
-                    for (int c = 0; c < a.width(); c++) {
-                        g.setColor(new Color(PALETTE[a.at(r, c)]));
-                        g.fillRect(x + c * cell, y + r * cell, cell, cell);
-                        g.setColor(Color.GRAY); // ARC's thin grid lines
-                        g.drawRect(x + c * cell, y + r * cell, cell, cell);
-                    }
+        int top = gap;
+        for (List<Panel> row : rows) {
+            int x = gap, h = cell;
+            for (Panel p : row) {
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(p.title(), x, top + 12);
+                ArcGrid a = p.grid();
+                if (a != null) {
+                    h = Math.max(h, a.height() * cell);
+                    for (int r = 0; r < a.height(); r++)
+                        for (int c = 0; c < a.width(); c++) {
+                            g.setColor(new Color(PALETTE[a.at(r, c)]));
+                            g.fillRect(x + c * cell, top + caption + r * cell, cell, cell);
+                            g.setColor(Color.GRAY); // ARC's thin grid lines
+                            g.drawRect(x + c * cell, top + caption + r * cell, cell, cell);
+                        }
+                }
+                x += panelWidth(p, cell) + gap;
             }
-            x += Math.max((a == null ? 1 : a.width()) * cell, 8 * p.title().length()) + gap;
+            top += caption + h + gap;
         }
         g.dispose();
         try {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The manifest round trip on a small made-up benchmark, the splits, and the seeded stream. */
-class ArcManifestTest {
+public class ArcManifestTest {
     @TempDir
     Path dir;
 
@@ -32,7 +32,12 @@ class ArcManifestTest {
             """;
 
     Path source() throws Exception {
-        Path src = Files.createDirectories(dir.resolve("src"));
+        return writeSource(dir.resolve("src"));
+    }
+
+    /** A made-up ARC-AGI-1 folder: two training tasks, one evaluation task with two test inputs, no concept tasks. */
+    public static Path writeSource(Path src) throws Exception {
+        Files.createDirectories(src);
         Files.writeString(src.resolve("arc-agi_training_challenges.json"), TRAINING);
         Files.writeString(src.resolve("arc-agi_training_solutions.json"), "{\"t1\": [[[5, 4]]], \"t2\": [[[2, 2]]]}");
         Files.writeString(src.resolve("arc-agi_evaluation_challenges.json"), EVALUATION);

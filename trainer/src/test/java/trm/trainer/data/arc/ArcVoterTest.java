@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The voter and pass@k on small cases computed by hand, and the submission file against the ARC Prize format. */
-class ArcVoterTest {
+public class ArcVoterTest {
     static final ArcGrid A = ArcGrid.of(new int[][] {{1}}), B = ArcGrid.of(new int[][] {{2}}), C = ArcGrid.of(new int[][] {{3, 3}}),
             D = ArcGrid.of(new int[][] {{4}, {4}});
     static final double EPS = 1e-12;
@@ -129,7 +129,7 @@ class ArcVoterTest {
     }
 
     /** The ARC Prize's submission format: every task, one object per test input with attempt_1 and attempt_2, each a grid. */
-    static void validate(JsonNode root, Map<String, Integer> testsPerTask) {
+    public static void validate(JsonNode root, Map<String, Integer> testsPerTask) {
         assertTrue(root.isObject());
         assertEquals(testsPerTask.keySet(), new java.util.HashSet<>(iterable(root.fieldNames())));
         for (var e : testsPerTask.entrySet()) {
