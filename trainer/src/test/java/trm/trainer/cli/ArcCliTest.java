@@ -31,7 +31,7 @@ class ArcCliTest {
 
         Path run = dir.resolve("run");
         r = CliTest.run("train", "--data", "arc:" + out, "--hidden", "16", "--layers", "1", "--h-cycles", "1", "--l-cycles", "1",
-                "--halt-max-steps", "1", "--puzzle-emb-len", "1", "--steps", "2", "--batch", "4", "--warmup", "0", "--run", run.toString());
+                "--halt-max-steps", "1", "--puzzle-emb-len", "1", "--steps", "2", "--batch", "2", "--warmup", "0", "--run", run.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode opts = new ObjectMapper().readTree(run.resolve("train_options.json").toFile());
         assertEquals(0.01, opts.get("puzzle_emb_lr").asDouble(), "the reference's ARC puzzle-embedding lr");
@@ -45,7 +45,7 @@ class ArcCliTest {
         assertTrue(table.contains("\"task\":\"e1\""), "the identifier table travels with the weights");
 
         Path submission = dir.resolve("submission.json");
-        r = CliTest.run("eval", "--weights", weights.toString(), "--data", "arc:" + out, "--batch", "8", "--submission", submission.toString());
+        r = CliTest.run("eval", "--weights", weights.toString(), "--data", "arc:" + out, "--batch", "4", "--submission", submission.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pass@k") && r.out().contains("@1000"), r.out());
         JsonNode score = new ObjectMapper().readTree(r.out().lines().reduce((a, b) -> b).orElseThrow());
