@@ -15,7 +15,7 @@
 #
 # usage: check.sh [--dry-run] [--out DIR] [--ref DIR] [--budget SECONDS] [--train-steps N] [--no-sanitizer]
 #   --dry-run   the same steps end to end on the strict simulator with tiny shapes (CI runs this;
-#               from a source tree it first assembles a bundle with the build JDK, no jlink)
+#               from a source tree it first makes the bundle, from the last build's jars if present)
 #   --out       results folder (default: ./trm-gpu-results)
 #   --ref       a checkout of github.com/SamsungSAILMontreal/TinyRecursiveModels (default: the
 #               bundle's ref/TinyRecursiveModels if present)
@@ -47,11 +47,12 @@ else
         echo "check.sh: run it from the bundle (bench/gpu/make-bundle.sh), or use --dry-run here" >&2
         exit 2
     fi
-    bundle=$root/bench/target/trm-gpu-dry
+    # The real bundle (jlink, the 45 MB limit), from the jars of the last build if there are any.
+    bundle=$root/bench/target/trm-gpu
     nobuild=""
     [ -f "$root/trainer/target/trm.jar" ] && [ -f "$root/bench/target/benchmarks.jar" ] \
         && [ -f "$root/kernels/target/test-classes/trm/kernels/ParityCheck.class" ] && nobuild=--no-build
-    "$here/make-bundle.sh" $nobuild --no-jlink --no-tar --out "$bundle" || { echo "check.sh: could not assemble the bundle" >&2; exit 1; }
+    "$here/make-bundle.sh" $nobuild --out "$bundle" || { echo "check.sh: could not make the bundle" >&2; exit 1; }
 fi
 [ -z "$ref" ] && [ -d "$bundle/ref/TinyRecursiveModels" ] && ref=$bundle/ref/TinyRecursiveModels
 mkdir -p "$out"
