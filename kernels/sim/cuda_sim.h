@@ -30,7 +30,8 @@
 // Limits: at most 1024 threads per block; no inline PTX / asm (wgmma, cp.async, ldmatrix, ...:
 // keep such code in a variant guarded by `#if defined(__CUDA_ARCH__)` / `#ifndef TRM_SIM` beside a
 // portable one); no __constant__ memory uploads, textures, cooperative groups, dynamic parallelism,
-// inter-block spin waits, or data-race detection (fibers are never preempted between sync points).
+// inter-block spin waits; races are exposed through the thread order, not detected as such (fibers
+// are never preempted between sync points).
 #pragma once
 #ifndef TRM_CUDA_SIM_H
 #define TRM_CUDA_SIM_H
