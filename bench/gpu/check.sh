@@ -4,26 +4,28 @@
 # bundle made by bench/gpu/make-bundle.sh, which brings its own Java runtime).
 #
 #   1. parity: every op's kernel against the cpu reference, and the test kernels (ParityCheck)
-#   2. the same under compute-sanitizer memcheck, racecheck, synccheck, initcheck
-#   3. ceilings: device-to-device copy GB/s and cuBLAS GEMM TFLOP/s (ceilings.py, PyTorch)
-#   4. every kernel timed at the reference shapes (trm.bench.KernelBench) against those ceilings
-#   5. sudoku-mlp training at batch 768 for a fixed number of steps: step time, samples/s, MFU
+#   2. ceilings: device-to-device copy GB/s and cuBLAS GEMM TFLOP/s (ceilings.py, PyTorch)
+#   3. every kernel timed at the reference shapes (trm.bench.KernelBench) against those ceilings
+#   4. sudoku-mlp training at batch 768 for a fixed number of steps: step time, samples/s, MFU
 #      (model FLOPs from TrmFlops), loss falling
-#   6. inference: batch 1 (16 steps, and early halting) latency, batch-768 throughput
-#   7. the PyTorch reference on the same shapes (torch_ref.py; --ref DIR, a checkout brought along)
+#   5. inference: batch 1 (16 steps, and early halting) latency, batch-768 throughput
+#   6. the PyTorch reference on the same shapes (torch_ref.py; --ref DIR, a checkout brought along)
+#   7. the parity suite under compute-sanitizer memcheck, racecheck, synccheck, initcheck
 #   -> OUT/results.md (table) and OUT/results.json, with date, GPU, driver and every command.
 #
-# usage: check.sh [--dry-run] [--out DIR] [--ref DIR] [--budget SECONDS] [--train-steps N] [--no-sanitizer]
+# usage: check.sh [--dry-run] [--out DIR] [--ref DIR] [--budget SECONDS] [--train-steps N]
+#                 [--no-sanitizer | --sanitizer-only]
 #   --dry-run   the same steps end to end on the strict simulator with tiny shapes (CI runs this;
 #               from a source tree it first makes the bundle, from the last build's jars if present)
 #   --out       results folder (default: ./trm-gpu-results)
 #   --ref       a checkout of github.com/SamsungSAILMontreal/TinyRecursiveModels (default: the
 #               bundle's ref/TinyRecursiveModels if present)
-#   --budget    seconds for the whole run (default 450); a step that would pass it is skipped
+#   --budget    seconds for the whole run (default 450); a step that would pass it is cut or skipped
+#               (the sanitizer runs last; --sanitizer-only gives it a call of its own)
 # Exit status: 0 when every step that ran passed, 1 otherwise (the results say which).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dry=0 out=$PWD/trm-gpu-results ref="" budget=450 train_steps="" sanitizer=1
+dry=0 out=$PWD/trm-gpu-results ref="" budget=450 train_steps="" sanitizer=1 timing=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --dry-run) dry=1 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
         --budget) budget=$2; shift ;;
         --train-steps) train_steps=$2; shift ;;
         --no-sanitizer) sanitizer=0 ;;
+        --sanitizer-only) timing=0 ;;
         *) echo "check.sh: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
     esac
     shift
@@ -122,24 +125,10 @@ skip() { record "$1" skipped 0 0 "$2"; echo "[check] $1: skipped ($2)"; }
 } > "$out/machine.txt"
 cat "$out/machine.txt"
 
-# --- 1, 2: parity, then under compute-sanitizer ---------------------------------------------------
+# --- 1: parity ---------------------------------------------------------------------------------------
 step parity 150 "${JAVA[@]}" -cp "$CHECK_CP" trm.kernels.ParityCheck --device $device --json "$out/parity.json"
-if [ $dry = 1 ]; then
-    for t in memcheck racecheck synccheck initcheck; do
-        skip "sanitizer-$t" "dry run: compute-sanitizer needs a GPU; the strict simulator's checks ran in the parity step"
-    done
-elif [ $sanitizer = 0 ]; then
-    for t in memcheck racecheck synccheck initcheck; do skip "sanitizer-$t" "--no-sanitizer"; done
-elif ! command -v compute-sanitizer > /dev/null; then
-    for t in memcheck racecheck synccheck initcheck; do skip "sanitizer-$t" "compute-sanitizer not found"; done
-else
-    for t in memcheck racecheck synccheck initcheck; do
-        step "sanitizer-$t" 75 compute-sanitizer --tool $t --target-processes all --error-exitcode 3 --print-limit 20 \
-            "${JAVA[@]}" -cp "$CHECK_CP" trm.kernels.ParityCheck --device cuda
-    done
-fi
-
-# --- 3: ceilings ---------------------------------------------------------------------------------
+if [ $timing = 1 ]; then
+# --- 2: ceilings ---------------------------------------------------------------------------------
 step ceilings 60 python3 "$bundle/gpu/ceilings.py" --json "$out/ceilings.json" $([ $dry = 1 ] && echo --dry-run)
 peaks=$(python3 - "$out/ceilings.json" <<'PY'
 import json, sys
@@ -152,7 +141,7 @@ if c.get("available") and c.get("device") == "cuda":
 PY
 )
 
-# --- 4: every kernel timed ---------------------------------------------------------------------------
+# --- 3: every kernel timed ---------------------------------------------------------------------------
 if python3 -c "import sys, zipfile; sys.exit(0 if 'trm/bench/KernelBench.class' in zipfile.ZipFile(sys.argv[1]).namelist() else 1)" \
         "$bundle/lib/benchmarks.jar"; then
     step kernels 90 "${JAVA[@]}" -cp "$bundle/lib/benchmarks.jar:$bundle/lib/trm.jar" trm.bench.KernelBench --device $device --shapes $shapes \
@@ -161,7 +150,7 @@ else
     skip kernels "trm.bench.KernelBench is not in lib/benchmarks.jar (the bench runner is not merged yet)"
 fi
 
-# --- 5: training ---------------------------------------------------------------------------------
+# --- 4: training ---------------------------------------------------------------------------------
 rm -rf "$out/train"
 step train 150 "${TRM[@]}" train --preset sudoku-mlp --data $train_data --device $device --batch $batch --steps $steps \
     --log-interval 1 --eval-interval 0 --warmup 5 --lr 1e-4 "${train_arch[@]}" --run "$out/train"
@@ -169,7 +158,7 @@ if [ -f "$out/train/config.json" ]; then
     step flops 30 sh -c "'${TRM[0]}' info --config '$out/train/config.json' --flops $batch > '$out/flops.json'"
 fi
 
-# --- 6: inference ---------------------------------------------------------------------------------
+# --- 5: inference ---------------------------------------------------------------------------------
 weights=$out/train/model.safetensors
 if [ -f "$weights" ]; then
     step puzzles 60 "${TRM[@]}" data sudoku --generate $puzzles --size $side --out "$out/puzzles.csv"
@@ -181,12 +170,31 @@ else
     for s in infer-b1-16steps infer-b1-halting infer-batch; do skip $s "no trained weights (the train step failed)"; done
 fi
 
-# --- 7: the PyTorch reference ------------------------------------------------------------------------
+# --- 6: the PyTorch reference ------------------------------------------------------------------------
 if [ -n "$ref" ]; then
     step torch-ref 120 python3 "$bundle/gpu/torch_ref.py" --ref "$ref" --json "$out/torch_ref.json" --batch $batch \
         $([ $dry = 1 ] && echo --dry-run --steps 2)
 else
     skip torch-ref "no reference checkout (--ref DIR; see bench/gpu/README.md)"
+fi
+fi  # timing
+
+# --- 7: parity under compute-sanitizer (last: it is the slowest, and the budget cuts it first) ----
+if [ $dry = 1 ]; then
+    for t in memcheck racecheck synccheck initcheck; do
+        skip "sanitizer-$t" "dry run: compute-sanitizer needs a GPU; the strict simulator's checks ran in the parity step"
+    done
+elif [ $sanitizer = 0 ]; then
+    for t in memcheck racecheck synccheck initcheck; do skip "sanitizer-$t" "--no-sanitizer"; done
+elif ! sanitizer_bin=$(command -v compute-sanitizer || ls "${CUDA_HOME:-/usr/local/cuda}/bin/compute-sanitizer" \
+        "$(dirname "$(command -v nvcc 2>/dev/null || echo /nonexistent/nvcc)")/compute-sanitizer" 2> /dev/null | head -1) \
+        || [ -z "$sanitizer_bin" ]; then
+    for t in memcheck racecheck synccheck initcheck; do skip "sanitizer-$t" "compute-sanitizer not found"; done
+else
+    for t in memcheck racecheck synccheck initcheck; do
+        step "sanitizer-$t" 75 "$sanitizer_bin" --tool $t --target-processes all --error-exitcode 3 --print-limit 20 \
+            "${JAVA[@]}" -cp "$CHECK_CP" trm.kernels.ParityCheck --device cuda
+    done
 fi
 
 python3 "$bundle/gpu/report.py" "$out" --dry-run $dry --batch $batch
