@@ -19,7 +19,7 @@
 //   int         trm_sim_max_dynamic_shared(void), trm_sim_max_threads_per_block(void),
 //               trm_sim_worker_count(void)
 //   int         trm_sim_set_order(int mode, long long seed)  0 ascending, 1 reversed, 2 shuffled
-//                                                           (seeded per launch and block); 0 ok
+//                                                           (from seed, kernel name, block); 0 ok
 //   int         trm_sim_static_shared_bytes(void)       bytes poisoned per block (all __shared__
 //                                                           variables of the set)
 //
@@ -652,7 +652,6 @@ static Pool& pool() {
 
 static std::mutex launch_mutex;
 static std::string last_error;
-static unsigned long long launch_count = 0;  // under launch_mutex: every launch shuffles anew
 
 static int launch(int index, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,
                   unsigned int bz, unsigned int shared_bytes, void** args) {
@@ -687,7 +686,11 @@ static int launch(int index, unsigned int gx, unsigned int gy, unsigned int gz, 
     L.kernel = &k;
     L.shared_bytes = shared_bytes;
     L.order = g_order.load();
-    L.seed = splitmix64(g_seed.load() ^ splitmix64(++launch_count));
+    // From the seed and the kernel's name, not a launch counter: the same launch gets the same
+    // order however many launches came before (a run stays reproducible bit for bit).
+    unsigned long long h = 1469598103934665603ull;
+    for (char c : k.name) h = (h ^ (unsigned char)c) * 1099511628211ull;
+    L.seed = splitmix64(g_seed.load() ^ h);
     L.grid = dim3(gx, gy, gz);
     L.block = dim3(bx, by, bz);
     L.args = args;
@@ -738,7 +741,6 @@ TRM_SIM_EXPORT int trm_sim_set_order(int mode, long long seed) {
     std::lock_guard<std::mutex> guard(trm_sim::launch_mutex);
     trm_sim::g_order.store(mode);
     trm_sim::g_seed.store((unsigned long long)seed);
-    trm_sim::launch_count = 0;
     return 0;
 }
 TRM_SIM_EXPORT int trm_sim_static_shared_bytes(void) {

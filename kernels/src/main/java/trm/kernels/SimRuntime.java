@@ -54,7 +54,7 @@ public final class SimRuntime extends RuntimeBase implements KernelRuntime {
         ASCENDING,
         /** Highest thread first: a read of what a lower thread writes without a barrier sees poison. */
         REVERSED,
-        /** A shuffle drawn per launch and block from the seed. */
+        /** A shuffle per block drawn from the seed, the kernel name and the block index (reproducible). */
         SHUFFLED;
 
         /** From {@code trm.sim.order}; a bad value is a one-line TrmException. */
