@@ -1,14 +1,13 @@
 package trm.engine.cpu;
 
+import trm.engine.Ops;
 import trm.engine.Ops.Stat;
 
 /**
  * The halting head's loss: BCE-with-logits of q_halt against "the whole answer is right"
- * (seq_correct, already in stats). The total loss weights it by 0.5.
+ * (seq_correct, already in stats). The total loss weights it by {@link Ops#HALT_LOSS_WEIGHT}.
  */
 public final class HaltLoss {
-    public static final float WEIGHT = 0.5f;
-
     private HaltLoss() {}
 
     public static void forwardBackward(float[] dq, int dqo, float[] stats, int so, float[] q, int qo, int B, float gradScale) {
@@ -21,7 +20,7 @@ public final class HaltLoss {
             stats[st + Stat.Q_HALT] = (float) x;
             if (dq != null) {
                 double sig = 1 / (1 + Math.exp(-x));
-                dq[dqo + b * 2] = (float) (gradScale * WEIGHT * (sig - t));
+                dq[dqo + b * 2] = (float) (gradScale * Ops.HALT_LOSS_WEIGHT * (sig - t));
                 dq[dqo + b * 2 + 1] = 0f;
             }
         }

@@ -1,5 +1,7 @@
 package trm.engine.cpu;
 
+import trm.engine.AdamStep;
+
 /**
  * Fused optimizer updates over flat parameter buffers (one pass reads p, g, m, v once).
  * The same formulas run as the multi-tensor GPU kernels.
@@ -15,9 +17,8 @@ public final class Optimizers {
      */
     public static void adamAtan2(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                                  float lr, float wd, float beta1, float beta2, long step) {
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        AdamStep a = AdamStep.of(lr, wd, beta1, beta2, step);
+        float decay = a.decay(), bc1 = a.bc1(), bc2Sqrt = a.bc2Sqrt();
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];
@@ -31,9 +32,8 @@ public final class Optimizers {
     /** AdamW (decoupled decay, bias-corrected moments, ε outside the square root). */
     public static void adamW(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                              float lr, float wd, float beta1, float beta2, float eps, long step) {
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        AdamStep a = AdamStep.of(lr, wd, beta1, beta2, step);
+        float decay = a.decay(), bc1 = a.bc1(), bc2Sqrt = a.bc2Sqrt();
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];

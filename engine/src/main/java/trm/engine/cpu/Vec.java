@@ -1,7 +1,6 @@
 package trm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API inner loops shared by the cpu layers. */
@@ -16,8 +15,19 @@ final class Vec {
         FloatVector acc = FloatVector.zero(S);
         for (int ub = S.loopBound(n); i < ub; i += S.length())
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /**
+     * Σ lanes, lane 0 first. Not {@code reduceLanes(ADD)}: its order is unspecified, and the C2
+     * intrinsic and the interpreted fallback sum in different orders, so results depended on JIT
+     * timing (the model's bit-for-bit determinism broke).
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int l = 1; l < v.length(); l++) s += v.lane(l);
         return s;
     }
 
