@@ -50,8 +50,9 @@ done
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib/check" "$out/gpu"
 # trm.jar without JCuda's NVRTC and PTX-compiler JNI libraries (27 MB; the engine uses only the
-# driver API: it loads the fatbin, it never compiles); benchmarks.jar without what trm.jar already
-# holds byte for byte (engine, kernels, fatbin): check.sh runs it as -cp benchmarks.jar:trm.jar.
+# driver API: it loads the fatbin, it never compiles); benchmarks.jar without those and without
+# what trm.jar already holds byte for byte (engine, kernels, fatbin): check.sh runs it as
+# -cp benchmarks.jar:trm.jar.
 python3 - "$root/trainer/target/trm.jar" "$out/lib/trm.jar" "$root/bench/target/benchmarks.jar" "$out/lib/benchmarks.jar" <<'PY'
 import re, sys, zipfile
 trm_in, trm_out, bench_in, bench_out = sys.argv[1:]
@@ -63,6 +64,8 @@ with zipfile.ZipFile(trm_in) as zi, zipfile.ZipFile(trm_out, "w", zipfile.ZIP_DE
             kept[item.filename] = item.CRC
 with zipfile.ZipFile(bench_in) as zi, zipfile.ZipFile(bench_out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zo:
     for item in zi.infolist():
+        if re.match(r"lib/libJ(NvPTXCompiler|Nvrtc)-", item.filename):
+            continue
         if item.is_dir() or kept.get(item.filename) != item.CRC or item.filename.startswith("META-INF/"):
             zo.writestr(item, zi.read(item.filename))
 PY
