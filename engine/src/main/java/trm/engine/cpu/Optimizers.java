@@ -2,7 +2,8 @@ package trm.engine.cpu;
 
 /**
  * Fused optimizer updates over flat parameter buffers (one pass reads p, g, m, v once).
- * The same formulas run as the multi-tensor GPU kernels.
+ * The same formulas run as the multi-tensor GPU kernels. pow and atan2 are {@code StrictMath}'s
+ * (fdlibm: the same bits in every JIT tier and on every machine); sqrt is exact everywhere.
  */
 public final class Optimizers {
     private Optimizers() {}
@@ -16,14 +17,14 @@ public final class Optimizers {
     public static void adamAtan2(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                                  float lr, float wd, float beta1, float beta2, long step) {
         float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float bc1 = (float) (1 - StrictMath.pow(beta1, step));
+        float bc2Sqrt = (float) Math.sqrt(1 - StrictMath.pow(beta2, step));
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];
                 float mi = m[mo + i] += (1 - beta1) * (gi - m[mo + i]);
                 float vi = v[vo + i] += (1 - beta2) * (gi * gi - v[vo + i]);
-                p[po + i] = p[po + i] * decay - lr * (float) Math.atan2(mi / bc1, Math.sqrt(vi) / bc2Sqrt);
+                p[po + i] = p[po + i] * decay - lr * (float) StrictMath.atan2(mi / bc1, Math.sqrt(vi) / bc2Sqrt);
             }
         });
     }
@@ -32,8 +33,8 @@ public final class Optimizers {
     public static void adamW(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                              float lr, float wd, float beta1, float beta2, float eps, long step) {
         float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float bc1 = (float) (1 - StrictMath.pow(beta1, step));
+        float bc2Sqrt = (float) Math.sqrt(1 - StrictMath.pow(beta2, step));
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];

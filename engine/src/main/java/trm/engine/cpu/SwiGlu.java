@@ -1,20 +1,18 @@
 package trm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SwiGLU activation between gate_up_proj and down_proj: gate = first half of each row,
- * up = second half, out = silu(gate) · up. Vectorised with the Vector API's exp: at TRM's
- * small widths a scalar exp per element cost more than the matrix products around it.
+ * up = second half, out = silu(gate) · up. Vectorised with {@link DetMath}'s exp (at TRM's
+ * small widths a scalar exp per element cost more than the matrix products around it), whose
+ * lanes and scalar tail agree bit for bit in every JIT tier.
  */
 public final class SwiGlu {
     private static final VectorSpecies<Float> S = Vec.S;
 
     private SwiGlu() {}
-
-    static float sigmoid(float x) { return 1f / (1f + (float) Math.exp(-x)); }
 
     /** out [rows, I] from gateUp [rows, 2I]. */
     public static void forward(float[] out, int oo, float[] gu, int go, int rows, int I) {
@@ -25,12 +23,12 @@ public final class SwiGlu {
                 int i = 0;
                 for (; i < ub; i += S.length()) {
                     FloatVector x = FloatVector.fromArray(S, gu, g + i);
-                    FloatVector s = FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+                    FloatVector s = DetMath.sigmoid(x);
                     x.mul(s).mul(FloatVector.fromArray(S, gu, g + I + i)).intoArray(out, o + i);
                 }
                 for (; i < I; i++) {
                     float x = gu[g + i];
-                    out[o + i] = x * sigmoid(x) * gu[g + I + i];
+                    out[o + i] = x * DetMath.sigmoid(x) * gu[g + I + i];
                 }
             }
         });
@@ -46,16 +44,17 @@ public final class SwiGlu {
                 for (; i < ub; i += S.length()) {
                     FloatVector x = FloatVector.fromArray(S, gu, g + i), up = FloatVector.fromArray(S, gu, g + I + i);
                     FloatVector dy = FloatVector.fromArray(S, dOut, d + i);
-                    FloatVector s = FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+                    FloatVector s = DetMath.sigmoid(x);
                     // d silu/dx = s·(1 + x·(1 − s))
                     FloatVector dsilu = s.mul(x.mul(s.neg().add(1f)).add(1f));
                     dy.mul(up).mul(dsilu).intoArray(dgu, dg + i);
                     dy.mul(x.mul(s)).intoArray(dgu, dg + I + i);
                 }
                 for (; i < I; i++) {
-                    float x = gu[g + i], up = gu[g + I + i], s = sigmoid(x), dy = dOut[d + i];
-                    dgu[dg + i] = dy * up * s * (1f + x * (1f - s));
-                    dgu[dg + I + i] = dy * x * s;
+                    float x = gu[g + i], up = gu[g + I + i], s = DetMath.sigmoid(x), dy = dOut[d + i];
+                    // Grouped as the vector lanes are, so the tail matches them bit for bit.
+                    dgu[dg + i] = dy * up * (s * (x * (1f - s) + 1f));
+                    dgu[dg + I + i] = dy * (x * s);
                 }
             }
         });
