@@ -41,8 +41,20 @@ public final class Inference {
 
     public int batch() { return batch; }
 
-    /** Every sample runs all N_sup steps; metrics as the reference reports them. */
+    /** {@link #evaluate(List, boolean)} with our loss averaging (unsupervised samples left out of both losses). */
     public Metrics evaluate(List<Sample> samples) {
+        return evaluate(samples, false);
+    }
+
+    /**
+     * Every sample runs all N_sup steps; accuracies and both losses are averaged over the
+     * supervised samples (those with at least one label). A sample without labels has no
+     * answer to judge, so by default it adds to neither loss. With {@code referenceMetrics} the
+     * q_halt loss also sums its BCE (against "correct", as 0 of 0 cells are wrong) while still
+     * dividing by the supervised count, as the reference's evaluate() does with the unlabelled
+     * samples that pad its last batch: the numbers to compare with the reference's.
+     */
+    public Metrics evaluate(List<Sample> samples, boolean referenceMetrics) {
         double count = 0, acc = 0, exact = 0, qAcc = 0, lm = 0, qLoss = 0;
         for (int from = 0; from < samples.size(); from += batch) {
             int n = Math.min(batch, samples.size() - from);
@@ -51,9 +63,12 @@ public final class Inference {
             float[] st = device.toFloats(ws.stats);
             for (int b = 0; b < n; b++) {
                 int o = b * Stat.COLUMNS;
-                lm += st[o + Stat.LM_LOSS];
+                lm += st[o + Stat.LM_LOSS]; // 0 for an unsupervised sample
+                if (st[o + Stat.COUNT] == 0) {
+                    if (referenceMetrics) qLoss += st[o + Stat.HALT_LOSS];
+                    continue;
+                }
                 qLoss += st[o + Stat.HALT_LOSS];
-                if (st[o + Stat.COUNT] == 0) continue;
                 boolean correct = st[o + Stat.SEQ_CORRECT] != 0;
                 count++;
                 acc += st[o + Stat.CORRECT] / st[o + Stat.COUNT];
@@ -61,8 +76,8 @@ public final class Inference {
                 qAcc += (st[o + Stat.Q_HALT] >= 0) == correct ? 1 : 0;
             }
         }
-        double c = Math.max(1, count), all = Math.max(1, samples.size());
-        return new Metrics((long) count, acc / c, exact / c, qAcc / c, config.haltMaxSteps(), lm / all, qLoss / all);
+        double c = Math.max(1, count);
+        return new Metrics((long) count, acc / c, exact / c, qAcc / c, config.haltMaxSteps(), lm / c, qLoss / c);
     }
 
     /**

@@ -82,6 +82,18 @@ public final class Trainer {
         device.upload(halted, all); // every slot starts halted, so the first step fills them all
     }
 
+    /**
+     * Starts from the model tensors of {@code f} (e.g. the reference's own initialisation)
+     * instead of our seeded init: live weights, their EMA copy, the init buffers and the puzzle
+     * table. Loading is strict (see {@link ModelCheckpoint#load}); only before the first step.
+     */
+    public Trainer startFrom(SafetensorsFile f) {
+        if (step != 0) throw new TrmException("startFrom: the run has already taken " + step + " steps");
+        ModelCheckpoint.load(f, weights, weights.params);
+        ops.copy(ema, weights.params);
+        return this;
+    }
+
     /** Optimizer steps done so far. */
     public long step() { return step; }
 

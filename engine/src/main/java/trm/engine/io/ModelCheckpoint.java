@@ -52,8 +52,22 @@ public final class ModelCheckpoint {
     /**
      * Loads the model tensors into {@code w} (parameters into {@code flat}), checking every
      * name and shape; names with torch.compile's {@code _orig_mod.} prefix are accepted.
+     * Strict as the reference's {@code load_state_dict(strict=True)}: a model tensor
+     * ({@code model.…}) the config has no place for is an error, not silently dropped (e.g.
+     * {@code embed_pos} of a learned-position model loaded with a RoPE config). Other
+     * entries (a training checkpoint's optimizer state) are left to their readers.
      */
     public static void load(SafetensorsFile f, TrmWeights w, Tensor flat) {
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (ParamLayout.Param p : w.layout.params()) expected.add(p.name());
+        expected.add(ParamLayout.H_INIT);
+        expected.add(ParamLayout.L_INIT);
+        if (w.puzzleTable != null) expected.add(ParamLayout.PUZZLE_EMB);
+        for (String name : f.tensors().keySet()) {
+            String plain = TensorNames.stripCompilePrefix(name);
+            if (plain.startsWith("model.") && !expected.contains(plain))
+                throw new TrmException(f.source() + ": unexpected tensor " + name + " (the config has no such parameter)");
+        }
         Device dev = w.device;
         float[] all = new float[Math.toIntExact(flat.numel())];
         for (ParamLayout.Param p : w.layout.params()) {

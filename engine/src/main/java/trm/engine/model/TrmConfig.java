@@ -58,9 +58,16 @@ public record TrmConfig(
         check(mlpT || !"rope".equals(posEncodings) || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
         check(puzzleEmbNdim >= 0 && puzzleEmbLen >= 0, "puzzle_emb_ndim and puzzle_emb_len must not be negative");
         check(puzzleEmbNdim == 0 || numPuzzleIdentifiers > 0, "num_puzzle_identifiers must be positive when puzzle_emb_ndim > 0");
+        // The reference sizes its carry, RoPE tables and token mixer for puzzle_emb_len extra
+        // positions even at ndim 0 but prepends none, and then fails on a shape mismatch.
+        check(puzzleEmbNdim > 0 || puzzleEmbLen == 0, "puzzle_emb_ndim 0 needs puzzle_emb_len 0 (got " + puzzleEmbLen
+                + "): the reference sizes " + puzzleEmbLen + " prefix positions it never fills and cannot run such a model");
         check(puzzleEmbLen == 0 || (long) puzzleEmbNdim <= (long) puzzleEmbLen * hiddenSize,
                 "puzzle_emb_ndim does not fit in puzzle_emb_len · hidden_size");
         check(haltMaxSteps > 0, "halt_max_steps must be positive");
+        // HRM's q_continue target (bootstrapped from the next step's q) is not implemented, and
+        // the reference's own path for it fails in the published version: refuse, never ignore.
+        check(noActContinue, "no_ACT_continue false (a q_continue loss bootstrapped from the next step) is not supported; use true");
         check(haltExplorationProb >= 0 && haltExplorationProb <= 1, "halt_exploration_prob must be in [0, 1]");
         check(seqLen > 0 && vocabSize > 1, "seq_len and vocab_size must be positive");
         check(rmsNormEps > 0, "rms_norm_eps must be positive");
@@ -84,9 +91,13 @@ public record TrmConfig(
 
     public int headDim() { return hiddenSize / numHeads; }
 
-    /** SwiGLU width for an input of width w: round_up(round(expansion · w · 2/3), 256). */
+    /**
+     * SwiGLU width for an input of width w: round_up(round(expansion · w · 2/3), 256), where
+     * round is Python's (half to even, as the reference's {@code _find_multiple(round(...))}):
+     * expansion 2.25 over 171 tokens gives 256.5 → 256 → 256, not 257 → 512.
+     */
     public int swigluInter(int w) {
-        long r = Math.round(expansion * w * 2.0 / 3.0);
+        long r = (long) Math.rint(expansion * w * 2 / 3); // rint: half to even; same operation order as Python
         return (int) ((r + 255) / 256 * 256);
     }
 

@@ -29,6 +29,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--json", description = "print only the JSON line") boolean jsonOnly;
+    @Option(names = "--reference-metrics", description = "q_halt loss as the reference's evaluate() computes it: unlabelled puzzles' BCE included, divided by the labelled count")
+    boolean referenceMetrics;
 
     @Override
     public Integer call() {
@@ -39,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());
         long t0 = System.nanoTime();
-        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples);
+        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples, referenceMetrics);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (!jsonOnly) {
             System.out.println(MetricsFormat.table(m));
