@@ -1,5 +1,6 @@
 /**
- * Benchmarks of the cpu device.
+ * Benchmarks of the cpu device, and the kernel benchmark ({@link trm.bench.KernelBench}, with the
+ * FLOP and byte counts of {@link trm.bench.KernelCounts}) for the sim and cuda devices.
  *
  * <p>Build the JMH uber-jar (bench/target/benchmarks.jar) with
  * <pre>

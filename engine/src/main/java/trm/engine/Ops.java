@@ -1,13 +1,21 @@
 package trm.engine;
 
 /**
- * The compute primitives of a device: one method per fused layer, each with an explicit
- * backward (llm.c style, no autograd). Shapes are given as [dims]; "rows" means every leading
+ * The compute primitives of a device, exactly what the model ({@code trm.engine.model}) and the
+ * training loop call: one method per fused layer or half-block, each with an explicit backward
+ * (llm.c style, no autograd). Finer layers (RMSNorm, SwiGLU, RoPE, the attention core) are not
+ * part of the contract: each device composes them inside the half-blocks as it likes. Shapes are given as [dims]; "rows" means every leading
  * axis flattened. Backward methods that take a gradient buffer for a parameter accumulate into
  * it (parameters are used many times per step); activation gradients are written unless the
  * method says otherwise.
  */
 public interface Ops {
+    /** The reference's factor for averaging token and learned position embeddings (1/√2), see {@link #embed}. */
+    float POS_MIX = 0.707106781f;
+
+    /** The weight of the halting loss in the total loss, see {@link #haltLoss}. */
+    float HALT_LOSS_WEIGHT = 0.5f;
+
     // ---- data movement -------------------------------------------------------------------
 
     void fill(Tensor t, float value);
@@ -17,15 +25,12 @@ public interface Ops {
 
     void copy(Tensor dst, Tensor src);
 
-    /** out[b, c, r] = in[b, r, c]; in is [B, R, C]. */
-    void transpose(Tensor out, Tensor in);
-
     // ---- input embedding ---------------------------------------------------------------
 
     /**
      * out [B, P+S, D] = scale · (c · ([puzzle prefix | token embeddings] + pos)), where the
      * prefix is the sample's puzzle-table row [ndim] zero-padded to P·D, pos is optional
-     * (learned positions; then c = 1/√2, else c = 1).
+     * (learned positions; then c = {@link #POS_MIX}, else c = 1).
      *
      * @param puzzleTable [ids, ndim] or null when the model has no puzzle embedding
      * @param posTable    [P+S, D] or null
@@ -51,22 +56,6 @@ public interface Ops {
      */
     void linearBackward(Tensor dIn, boolean accumulate, Tensor dW, Tensor dBias, Tensor dOut, Tensor in, Tensor w);
 
-    // ---- SwiGLU activation -------------------------------------------------------------
-
-    /** out [rows, I] = silu(gateUp[:, :I]) · gateUp[:, I:]. */
-    void swiglu(Tensor out, Tensor gateUp);
-
-    /** dGateUp [rows, 2I] from dOut [rows, I]. */
-    void swigluBackward(Tensor dGateUp, Tensor dOut, Tensor gateUp);
-
-    // ---- residual add + RMSNorm (no weight) over the last axis ------------------------
-
-    /** out = rms_norm(a + b); rstd [rows] saved when non-null. out may alias a or b. */
-    void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps);
-
-    /** dIn = gradient w.r.t. a (equal to that w.r.t. b), from the saved out and rstd. */
-    void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd);
-
     // ---- the channel MLP half-block ------------------------------------------------------------
 
     /**
@@ -91,8 +80,8 @@ public interface Ops {
 
     /**
      * out = rms_norm(h + o_proj(attention(rope(qkv_proj(h))))) over the last axis of h [B, L, D].
-     * Saves qkv [B, L, 3D] (after RoPE), attn [B, L, D], what {@link #attention} saves (null:
-     * nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
+     * Saves qkv [B, L, 3D] (after RoPE), attn [B, L, D], what the attention core keeps for backward
+     * ({@link #attentionSaveShape}; null: nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
      * Kernel devices fuse RoPE into the qkv GEMM's epilogue and its inverse into attention's
      * backward. out may be h's buffer when nothing is saved. {@code scratch}: {@link #attentionMixScratch} floats.
      */
@@ -106,6 +95,15 @@ public interface Ops {
     /** Floats of scratch: mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D]. */
     default long attentionMixScratch(int batch, int len, int dim) {
         return 5L * batch * len * dim;
+    }
+
+    /**
+     * The shape of what {@link #attentionMix} saves from the attention core for its backward, per
+     * device: the cpu reference keeps the probabilities [B, H, L, L]; a flash kernel keeps one
+     * log-sum-exp per row [B, H, L].
+     */
+    default int[] attentionSaveShape(int batch, int heads, int len) {
+        return new int[]{batch, heads, len, len};
     }
 
     // ---- MLP-mixer token mixing -------------------------------------------------------------
@@ -126,31 +124,6 @@ public interface Ops {
     /** Floats of scratch {@link #tokenMix} and {@link #tokenMixBackward} need. */
     long tokenMixScratch(int batch, int len, int dim, int inter);
 
-    // ---- attention -----------------------------------------------------------------------
-
-    /** Rotates the q and k parts of qkv [B, L, 3·H·hd] in place ("rotate half"); cos, sin [L, hd]. */
-    void rope(Tensor qkv, Tensor cos, Tensor sin, int heads);
-
-    /** The inverse rotation, applied in place to dqkv. */
-    void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads);
-
-    /**
-     * What {@link #attention} saves for its backward, per device: the cpu reference keeps the
-     * probabilities [B, H, L, L]; a flash kernel keeps one log-sum-exp per row [B, H, L].
-     */
-    default int[] attentionSaveShape(int batch, int heads, int len) {
-        return new int[]{batch, heads, len, len};
-    }
-
-    /**
-     * Non-causal multi-head attention: out [B, L, H·hd] = softmax(q kᵀ / √hd) v per head.
-     * {@code saved} (shape {@link #attentionSaveShape}) is written when non-null, for backward.
-     */
-    void attention(Tensor out, Tensor saved, Tensor qkv, int heads);
-
-    /** dqkv [B, L, 3·H·hd] written from dOut [B, L, H·hd] and what the forward saved (and out, for flash). */
-    void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads);
-
     // ---- output heads and losses ------------------------------------------------------
 
     /** q [B, 2] = y[:, 0, :] · wᵀ + bias. */
@@ -169,7 +142,7 @@ public interface Ops {
 
     /**
      * q_halt BCE-with-logits against seq_correct (read from stats): writes dq [B, 2]
-     * (gradient of gradScale · 0.5 · Σ_b bce_b; q_continue gets zero) and the halt columns of stats.
+     * (gradient of gradScale · {@link #HALT_LOSS_WEIGHT} · Σ_b bce_b; q_continue gets zero) and the halt columns of stats.
      */
     void haltLoss(Tensor dq, Tensor stats, Tensor q, float gradScale);
 
@@ -178,10 +151,10 @@ public interface Ops {
 
     // ---- optimizers -----------------------------------------------------------------------
 
-    /** AdamATan2 with decoupled decay (the reference's kernel: both bias corrections inside atan2); step counts from 1. */
+    /** AdamATan2 with decoupled decay (the reference's kernel: both bias corrections inside atan2); step counts from 1; the step scalars are {@link AdamStep}. */
     void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float weightDecay, float beta1, float beta2, long step);
 
-    /** AdamW with decoupled decay; step counts from 1. */
+    /** AdamW with decoupled decay; step counts from 1; the step scalars are {@link AdamStep}. */
     void adamW(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float weightDecay, float beta1, float beta2, float eps, long step);
 
     /**

@@ -2,7 +2,12 @@ package trm.engine;
 
 import org.junit.jupiter.api.Test;
 import trm.engine.cpu.CpuDevice;
+import trm.engine.cpu.AddRmsNorm;
+import trm.engine.cpu.Attention;
 import trm.engine.cpu.Rope;
+import trm.engine.cpu.SwiGlu;
+import trm.engine.cpu.Transpose;
+import trm.engine.model.RopeTables;
 
 import java.util.SplittableRandom;
 
@@ -10,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every cpu layer's backward against central finite differences of its forward. The forward
+ * Every cpu layer's backward against central finite differences of its forward: the {@link Ops}
+ * methods, and the finer layers the cpu composes inside the half-blocks, called directly. The forward
  * runs in fp32, the differences and the loss Σ out ⊙ R in double; with h = 1e-2 and O(1)
  * inputs the fp32 rounding noise stays near 1e-4 relative, so the bound is 2e-3.
  */
@@ -37,6 +43,7 @@ class LayerGradientTest {
         assertTrue(err < BOUND, what + ": relative error " + err + " ≥ " + BOUND);
     }
 
+    @Covers({"linear", "linearBackward"})
     @Test
     void linearWithBias() {
         int M = 7, K = 13, N = 5;
@@ -57,9 +64,9 @@ class LayerGradientTest {
         int M = 6, I = 9;
         Tensor gu = rand(M, 2 * I), out = dev.allocate(DType.F32, M, I), dgu = dev.allocate(DType.F32, M, 2 * I);
         float[] r = GradCheck.random(rng, M * I, 1);
-        Runnable f = () -> ops.swiglu(out, gu);
+        Runnable f = () -> SwiGlu.forward(out, gu);
         f.run();
-        ops.swigluBackward(dgu, dev.tensor(r, M, I), gu);
+        SwiGlu.backward(dgu, dev.tensor(r, M, I), gu);
         check("swiglu", gu, dgu, out, r, f);
     }
 
@@ -69,9 +76,9 @@ class LayerGradientTest {
         Tensor a = rand(M, C), b = rand(M, C), out = dev.allocate(DType.F32, M, C), rstd = dev.allocate(DType.F32, M);
         Tensor dIn = dev.allocate(DType.F32, M, C);
         float[] r = GradCheck.random(rng, M * C, 1);
-        Runnable f = () -> ops.addRmsNorm(out, rstd, a, b, 1e-5f);
+        Runnable f = () -> AddRmsNorm.forward(out, rstd, a, b, 1e-5f);
         f.run();
-        ops.addRmsNormBackward(dIn, dev.tensor(r, M, C), out, rstd);
+        AddRmsNorm.backward(dIn, dev.tensor(r, M, C), out, rstd);
         check("addRmsNorm d/da", a, dIn, out, r, f);
         check("addRmsNorm d/db", b, dIn, out, r, f);
         // The forward really normalises: every row has mean square 1 (up to eps).
@@ -87,8 +94,8 @@ class LayerGradientTest {
     void transposeIsItsOwnAdjoint() {
         int B = 2, R = 5, C = 7;
         Tensor in = rand(B, R, C), out = dev.allocate(DType.F32, B, C, R), back = dev.allocate(DType.F32, B, R, C);
-        ops.transpose(out, in);
-        ops.transpose(back, out);
+        Transpose.forward(out, in);
+        Transpose.forward(back, out);
         assertEquals(java.util.Arrays.toString(dev.toFloats(in)), java.util.Arrays.toString(dev.toFloats(back)));
         assertEquals(in.f32()[1 * R * C + 2 * C + 3], out.f32()[1 * R * C + 3 * R + 2]);
     }
@@ -97,7 +104,7 @@ class LayerGradientTest {
     void ropeBackwardIsTheInverseRotationsAdjoint() {
         int B = 2, L = 5, H = 2, hd = 8, D = H * hd;
         float[] cos = new float[L * hd], sin = new float[L * hd];
-        Rope.tables(cos, sin, L, hd, 10000);
+        RopeTables.fill(cos, sin, L, hd, 10000);
         Tensor c = dev.tensor(cos, L, hd), s = dev.tensor(sin, L, hd);
         Tensor qkv = rand(B, L, 3 * D);
         float[] orig = dev.toFloats(qkv);
@@ -105,14 +112,14 @@ class LayerGradientTest {
         float[] r = GradCheck.random(rng, B * L * 3 * D, 1);
         Runnable f = () -> {
             ops.copy(work, qkv);
-            ops.rope(work, c, s, H);
+            Rope.forward(work, c, s, H);
         };
         f.run();
         // v part untouched; position 0 untouched (angle 0)
         float[] w = dev.toFloats(work);
         for (int i = 0; i < 3 * D; i++) if (i >= 2 * D) assertEquals(orig[i], w[i]);
         Tensor grad = dev.tensor(r.clone(), B, L, 3 * D);
-        ops.ropeBackward(grad, c, s, H);
+        Rope.backward(grad, c, s, H);
         check("rope", qkv, grad, work, r, f);
     }
 
@@ -122,9 +129,9 @@ class LayerGradientTest {
         Tensor qkv = rand(B, L, 3 * D), out = dev.allocate(DType.F32, B, L, D), probs = dev.allocate(DType.F32, B, H, L, L);
         Tensor dqkv = dev.allocate(DType.F32, B, L, 3 * D);
         float[] r = GradCheck.random(rng, B * L * D, 1);
-        Runnable f = () -> ops.attention(out, probs, qkv, H);
+        Runnable f = () -> Attention.forward(out, probs, qkv, H);
         f.run();
-        ops.attentionBackward(dqkv, dev.tensor(r, B, L, D), out, qkv, probs, H);
+        Attention.backward(dqkv, dev.tensor(r, B, L, D), qkv, probs, H);
         check("attention", qkv, dqkv, out, r, f);
         float[] p = dev.toFloats(probs);
         for (int row = 0; row < B * H * L; row++) {
@@ -134,6 +141,7 @@ class LayerGradientTest {
         }
     }
 
+    @Covers({"embed", "embedBackward"})
     @Test
     void embeddingWithPuzzlePrefixAndPositions() {
         int B = 3, P = 2, S = 4, D = 5, V = 7, ids = 4, ndim = 7; // ndim < P·D: the row is zero-padded
@@ -162,6 +170,7 @@ class LayerGradientTest {
         assertEquals(table.f32()[3 * ndim], o[0]);
     }
 
+    @Covers({"qHead", "qHeadBackward"})
     @Test
     void qHead() {
         int B = 3, L = 4, D = 6;
@@ -203,9 +212,11 @@ class LayerGradientTest {
         assertEquals(1f, st[2 * Ops.Stat.COLUMNS + Ops.Stat.SEQ_CORRECT], "nothing to get wrong counts as correct, as in the reference");
     }
 
+    @Covers({"lmLoss"})
     @Test
     void softmaxCrossEntropy() { crossEntropy(LossKind.SOFTMAX); }
 
+    @Covers({"lmLoss"})
     @Test
     void stablemaxCrossEntropy() { crossEntropy(LossKind.STABLEMAX); }
 
@@ -219,6 +230,7 @@ class LayerGradientTest {
         assertEquals(1f, stats.f32()[Ops.Stat.SEQ_CORRECT]);
     }
 
+    @Covers({"haltLoss"})
     @Test
     void haltLoss() {
         int B = 4;

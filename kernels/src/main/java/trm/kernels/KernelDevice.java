@@ -1,5 +1,10 @@
 package trm.kernels;
 
+import trm.kernels.launch.Elementwise;
+import trm.kernels.launch.Fill;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.KernelSet;
+
 import java.lang.foreign.MemorySegment;
 
 import trm.engine.Bf16;
@@ -59,15 +64,15 @@ public final class KernelDevice implements Device {
         long address = rt.alloc(bytes);
         allocations.incrementAndGet();
         Tensor t = new Tensor(this, dtype, shape, new Memory(address, bytes), 0);
-        ops.fillWords(address, 0, bytes / 4);
+        Fill.words(rt, address, 0, bytes / 4);
         return t;
     }
 
     /** Sets every element of {@code t} to the poison pattern (NaN / -1), on the device. */
     public void poison(Tensor t) {
         long a = address(t);
-        if (t.dtype() == DType.BF16) ops.fillHalfWords(a, POISON & 0xFFFF, t.numel());
-        else ops.fillWords(a, POISON, t.numel());
+        if (t.dtype() == DType.BF16) Elementwise.fillHalfWords(rt, a, POISON & 0xFFFF, t.numel());
+        else Fill.words(rt, a, POISON, t.numel());
     }
 
     @Override

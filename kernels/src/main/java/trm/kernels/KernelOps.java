@@ -1,56 +1,51 @@
 package trm.kernels;
 
-import trm.kernels.heavy.Attention;
-import trm.kernels.heavy.Gemm;
-import trm.kernels.heavy.Mixer;
-import trm.engine.TrmException;
-
-import static trm.kernels.KernelArg.f32;
-import static trm.kernels.KernelArg.i32;
-import static trm.kernels.KernelArg.i64;
-import static trm.kernels.KernelArg.ptr;
-
+import trm.engine.AdamStep;
 import trm.engine.DType;
 import trm.engine.LossKind;
 import trm.engine.Ops;
 import trm.engine.Tensor;
-import trm.engine.cpu.Embedding;
-import trm.engine.cpu.HaltLoss;
+import trm.engine.TrmException;
+import trm.kernels.launch.AddRmsNorm;
+import trm.kernels.launch.Attention;
+import trm.kernels.launch.Elementwise;
+import trm.kernels.launch.Embedding;
+import trm.kernels.launch.Fill;
+import trm.kernels.launch.Gemm;
+import trm.kernels.launch.Halting;
+import trm.kernels.launch.LmLoss;
+import trm.kernels.launch.Mixer;
+import trm.kernels.launch.Optimizers;
+import trm.kernels.launch.QHead;
+import trm.kernels.runtime.KernelRuntime;
 
 /**
- * {@link Ops} as launches of the project's kernels (kernels/src/main/cuda), with the cpu's
- * semantics (same shapes, same accumulate-versus-write rules; the cpu classes in
- * {@code trm.engine.cpu} are the references). Every op enqueues kernels and copies nothing
- * between host and device. Every op has a kernel; there is deliberately no host fallback.
+ * {@link Ops} as launches of the project's kernels (kernels/src/main/cuda), with the cpu
+ * reference's semantics (same shapes, same accumulate-versus-write rules). This class checks
+ * shapes and dtypes and turns tensors into device addresses; the launchers in
+ * {@code trm.kernels.launch} (one per .cu file) pick grids and pass arguments. Every op enqueues
+ * kernels and copies nothing between host and device; there is deliberately no host fallback.
+ *
+ * <p>The finer layers the half-blocks are made of ({@link #addRmsNorm}, {@link #attention} and
+ * their backwards) are package-private helpers here, not part of {@link Ops}; the parity suite
+ * tests them on their own.
  */
 final class KernelOps implements Ops {
-    private static final int THREADS = 256;
-    private static final int MAX_BLOCKS = 8192;  // grid-stride kernels loop beyond this
-
     private final KernelDevice dev;
 
     KernelOps(KernelDevice dev) { this.dev = dev; }
 
     // ---- helpers ----------------------------------------------------------------------------
-    private void launch(String kernel, Dim3 grid, Dim3 block, KernelArg... args) {
-        dev.runtime().launch(Launch.of(kernel, grid, block, 0, args));
-    }
+    private KernelRuntime rt() { return dev.runtime(); }
 
-    /** A grid-stride launch over n items. */
-    private void flat(String kernel, long n, KernelArg... args) {
-        if (n <= 0) return;
-        long blocks = Math.min(MAX_BLOCKS, (n + THREADS - 1) / THREADS);
-        launch(kernel, Dim3.of((int) blocks), Dim3.of(THREADS), args);
-    }
+    /** The address of an fp32 tensor (checked), for {@code op}'s messages. */
+    private long f(Tensor t, String op) { return dev.address(check(t, DType.F32, op)); }
 
-    private KernelArg p(Tensor t) { return ptr(dev.address(t)); }
+    /** The address of an int32 tensor (checked). */
+    private long in(Tensor t, String op) { return dev.address(check(t, DType.I32, op)); }
 
-    private KernelArg f(Tensor t, String op) { return p(check(t, DType.F32, op)); }
-
-    private KernelArg in(Tensor t, String op) { return p(check(t, DType.I32, op)); }
-
-    /** null stays null (a null pointer argument). */
-    private KernelArg fOpt(Tensor t, String op) { return t == null ? ptr(0) : f(t, op); }
+    /** null stays 0 (a null pointer argument). */
+    private long fOpt(Tensor t, String op) { return t == null ? 0 : f(t, op); }
 
     private static Tensor check(Tensor t, DType dtype, String op) {
         if (t == null) throw new IllegalArgumentException(op + ": missing tensor");
@@ -64,29 +59,17 @@ final class KernelOps implements Ops {
         if (a.numel() != b.numel()) throw new IllegalArgumentException(op + ": size mismatch " + a + " vs " + b);
     }
 
-    private static int ceil(long a, int b) { return Math.toIntExact((a + b - 1) / b); }
-
-    void fillWords(long address, int value, long words) {
-        if (words > 0) flat("trm_fill_u32", words, ptr(address), i32(value), i64(words));
-    }
-
-    void fillHalfWords(long address, int value, long n) {
-        if (n > 0) flat("ew_fill_u16", n, ptr(address), i32(value), i64(n));
-    }
-
-
-    // ---- data movement: elementwise.cu, fill.cu ----------------------------------------------
+    // ---- data movement: fill.cu, elementwise.cu ----------------------------------------------
     @Override
     public void fill(Tensor t, float value) {
-        check(t, DType.F32, "fill");
-        fillWords(dev.address(t), Float.floatToRawIntBits(value), t.numel());
+        Fill.words(rt(), f(t, "fill"), Float.floatToRawIntBits(value), t.numel());
     }
 
     @Override
     public void add(Tensor out, Tensor a, Tensor b) {
         same(out, a, "add");
         same(out, b, "add");
-        flat("ew_add_f32", out.numel(), f(out, "add"), f(a, "add"), f(b, "add"), i64(out.numel()));
+        Elementwise.add(rt(), f(out, "add"), f(a, "add"), f(b, "add"), out.numel());
     }
 
     @Override
@@ -97,17 +80,7 @@ final class KernelOps implements Ops {
         long d = dev.address(dst), s = dev.address(src);
         if (d == s || n == 0) return;
         if (d < s + bytes && s < d + bytes) throw new IllegalArgumentException("copy: overlapping " + src + " and " + dst);
-        if (dst.dtype() == DType.BF16) flat("ew_copy_u16", n, ptr(d), ptr(s), i64(n));
-        else flat("ew_copy_u32", n, ptr(d), ptr(s), i64(n));
-    }
-
-    @Override
-    public void transpose(Tensor out, Tensor in) {
-        same(out, in, "transpose");
-        int B = in.dim(0), R = in.dim(1), C = in.dim(2);
-        if (out.numel() == 0) return;
-        launch("ew_transpose_f32", Dim3.of(ceil(C, 32), ceil(R, 32), B), Dim3.of(32, 8),
-                f(out, "transpose"), f(in, "transpose"), i32(R), i32(C));
+        Elementwise.copy(rt(), d, s, n, dst.dtype().bytes());
     }
 
     // ---- embedding.cu -------------------------------------------------------------------------
@@ -117,12 +90,11 @@ final class KernelOps implements Ops {
         int B = tokens.dim(0), S = tokens.dim(1), D = tokenTable.dim(1), L = prefixLen + S;
         out.expect("embedding output", B, L, D);
         if (posTable != null) posTable.expect("position table", L, D);
-        float c = posTable != null ? Embedding.POS_MIX * scale : scale;
+        float c = posTable != null ? Ops.POS_MIX * scale : scale;
         int ndim = puzzleTable == null ? 0 : puzzleTable.dim(1);
         if (puzzleTable != null && prefixLen > 0) check(ids, DType.I32, "embed");
-        launch("embed_fwd", Dim3.of(L, B), Dim3.of(Math.min(THREADS, (D + 31) & ~31)),
-                f(out, "embed"), in(tokens, "embed"), ids == null ? ptr(0) : in(ids, "embed"), f(tokenTable, "embed"),
-                fOpt(puzzleTable, "embed"), i32(ndim), fOpt(posTable, "embed"), i32(prefixLen), i32(S), i32(D), f32(c));
+        Embedding.forward(rt(), f(out, "embed"), in(tokens, "embed"), ids == null ? 0 : in(ids, "embed"), f(tokenTable, "embed"),
+                fOpt(puzzleTable, "embed"), ndim, fOpt(posTable, "embed"), B, prefixLen, S, D, c);
     }
 
     @Override
@@ -130,102 +102,56 @@ final class KernelOps implements Ops {
                               int prefixLen, float scale, boolean learnedPos) {
         int B = tokens.dim(0), S = tokens.dim(1), V = dTokenTable.dim(0), D = dTokenTable.dim(1), L = prefixLen + S;
         dOut.expect("embedding gradient", B, L, D);
-        float c = learnedPos ? Embedding.POS_MIX * scale : scale;
-        if (dPuzzleRows != null) {
-            int ndim = dPuzzleRows.dim(1);
-            flat("embed_bwd_rows", (long) B * ndim, f(dPuzzleRows, "embedBackward"), f(dOut, "embedBackward"), i32(B), i32(ndim),
-                    i32(L), i32(prefixLen), i32(D), f32(c));
-        }
-        int t = Math.min(128, (D + 31) & ~31);
-        launch("embed_bwd_tokens", Dim3.of(V, ceil(D, t)), Dim3.of(t), f(dTokenTable, "embedBackward"), f(dOut, "embedBackward"),
-                in(tokens, "embedBackward"), i32(B), i32(prefixLen), i32(S), i32(D), f32(c));
+        float c = learnedPos ? Ops.POS_MIX * scale : scale;
+        String op = "embedBackward";
+        if (dPuzzleRows != null)
+            Embedding.backwardRows(rt(), f(dPuzzleRows, op), f(dOut, op), B, dPuzzleRows.dim(1), L, prefixLen, D, c);
+        Embedding.backwardTokens(rt(), f(dTokenTable, op), f(dOut, op), in(tokens, op), V, B, prefixLen, S, D, c);
         if (dPosTable != null) {
             dPosTable.expect("position table gradient", L, D);
-            flat("embed_bwd_pos", (long) L * D, f(dPosTable, "embedBackward"), f(dOut, "embedBackward"), i32(B), i64((long) L * D), f32(c));
+            Embedding.backwardPositions(rt(), f(dPosTable, op), f(dOut, op), B, L, D, c);
         }
     }
 
-    // ---- linear: the next issue's GEMMs ---------------------------------------------------------
+    // ---- linear: gemm.cu ------------------------------------------------------------------------
     @Override
     public void linear(Tensor out, Tensor in, Tensor w, Tensor bias) {
         int K = w.dim(1), N = w.dim(0), M = rows(in);
         if (in.dim(-1) != K || out.dim(-1) != N || rows(out) != M)
             throw new IllegalArgumentException("linear: " + in + " · " + w + "ᵀ → " + out);
-        Gemm.forward(dev.runtime(), dev.address(check(out, DType.F32, "linear")), dev.address(check(in, DType.F32, "linear")),
-                dev.address(check(w, DType.F32, "linear")), bias == null ? 0 : dev.address(check(bias, DType.F32, "linear")),
-                M, K, N, Gemm.Epilogue.none());
+        Gemm.forward(rt(), f(out, "linear"), f(in, "linear"), f(w, "linear"), fOpt(bias, "linear"), M, K, N, Gemm.Epilogue.none());
     }
 
     @Override
     public void linearBackward(Tensor dIn, boolean accumulate, Tensor dW, Tensor dBias, Tensor dOut, Tensor in, Tensor w) {
         int K = w.dim(1), N = w.dim(0), M = rows(in);
-        var rt = dev.runtime();
-        long g = dev.address(check(dOut, DType.F32, "linearBackward"));
-        if (dIn != null) Gemm.backwardInput(rt, dev.address(check(dIn, DType.F32, "linearBackward")), g, dev.address(w), M, K, N, accumulate);
+        long g = f(dOut, "linearBackward");
+        if (dIn != null) Gemm.backwardInput(rt(), f(dIn, "linearBackward"), g, dev.address(w), M, K, N, accumulate);
         // One slice: no split-K workspace, and the sum over rows keeps one fixed order.
-        Gemm.backwardWeight(rt, dev.address(check(dW, DType.F32, "linearBackward")), g, dev.address(in), M, K, N, 0, 1);
-        if (dBias != null) Gemm.colSum(rt, dev.address(check(dBias, DType.F32, "linearBackward")), g, M, N, true);
+        Gemm.backwardWeight(rt(), f(dW, "linearBackward"), g, dev.address(in), M, K, N, 0, 1);
+        if (dBias != null) Gemm.colSum(rt(), f(dBias, "linearBackward"), g, M, N, true);
     }
 
-    // ---- swiglu.cu ----------------------------------------------------------------------------
-    @Override
-    public void swiglu(Tensor out, Tensor gateUp) {
-        int I = out.dim(-1);
-        long r = rows(out);
-        if (gateUp.numel() != 2 * r * I) throw new IllegalArgumentException("swiglu: " + gateUp + " → " + out);
-        flat("swiglu_fwd", r * I, f(out, "swiglu"), f(gateUp, "swiglu"), i64(r), i32(I));
-    }
-
-    @Override
-    public void swigluBackward(Tensor dGateUp, Tensor dOut, Tensor gateUp) {
-        int I = dOut.dim(-1);
-        long r = rows(dOut);
-        if (gateUp.numel() != 2 * r * I || dGateUp.numel() != 2 * r * I)
-            throw new IllegalArgumentException("swigluBackward: " + dOut + ", " + gateUp + " → " + dGateUp);
-        flat("swiglu_bwd", r * I, f(dGateUp, "swigluBackward"), f(dOut, "swigluBackward"), f(gateUp, "swigluBackward"), i64(r), i32(I));
-    }
-
-    // ---- add_rmsnorm.cu -------------------------------------------------------------------------
-    private static final int NORM_ROWS = 4;  // warps (rows) per block
-
-    @Override
-    public void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps) {
+    // ---- add_rmsnorm.cu: a helper of the half-blocks ------------------------------------------
+    /** out = rms_norm(a + b) over the last axis; rstd [rows] saved when non-null. out may alias a or b. */
+    void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps) {
         same(out, a, "addRmsNorm");
         same(out, b, "addRmsNorm");
         int rows = rows(out);
         if (rstd != null && rstd.numel() != rows) throw new IllegalArgumentException("addRmsNorm: rstd " + rstd + " for " + rows + " rows");
-        if (rows == 0) return;
-        launch("add_rmsnorm_fwd", Dim3.of(ceil(rows, NORM_ROWS)), Dim3.of(32, NORM_ROWS), f(out, "addRmsNorm"), fOpt(rstd, "addRmsNorm"),
-                f(a, "addRmsNorm"), f(b, "addRmsNorm"), i32(rows), i32(out.dim(-1)), f32(eps));
+        AddRmsNorm.forward(rt(), f(out, "addRmsNorm"), fOpt(rstd, "addRmsNorm"), f(a, "addRmsNorm"), f(b, "addRmsNorm"), rows,
+                out.dim(-1), eps);
     }
 
-    @Override
-    public void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd) {
+    /** dIn (w.r.t. a, equal to that w.r.t. b) from the saved out and rstd; dIn may alias dOut. */
+    void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd) {
         same(dIn, out, "addRmsNormBackward");
         same(dOut, out, "addRmsNormBackward");
-        int rows = rows(out);
-        if (rows == 0) return;
-        launch("add_rmsnorm_bwd", Dim3.of(ceil(rows, NORM_ROWS)), Dim3.of(32, NORM_ROWS), f(dIn, "addRmsNormBackward"),
-                f(dOut, "addRmsNormBackward"), f(out, "addRmsNormBackward"), f(rstd, "addRmsNormBackward"), i32(rows), i32(out.dim(-1)));
+        String op = "addRmsNormBackward";
+        AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), f(out, op), f(rstd, op), rows(out), out.dim(-1));
     }
 
-    // ---- rope.cu --------------------------------------------------------------------------------
-    @Override
-    public void rope(Tensor qkv, Tensor cos, Tensor sin, int heads) { rotate("rope_fwd", qkv, cos, sin, heads); }
-
-    @Override
-    public void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads) { rotate("rope_bwd", dqkv, cos, sin, heads); }
-
-    private void rotate(String kernel, Tensor x, Tensor cos, Tensor sin, int heads) {
-        int B = x.dim(0), L = x.dim(1), hd = cos.dim(1);
-        x.expect(kernel + " qkv", B, L, 3 * heads * hd);
-        cos.expect(kernel + " cos", L, hd);
-        sin.expect(kernel + " sin", L, hd);
-        long rows = (long) B * L;
-        flat(kernel, rows * 2 * heads * (hd / 2), f(x, kernel), f(cos, kernel), f(sin, kernel), i64(rows), i32(L), i32(heads), i32(hd));
-    }
-
-    // ---- attention: the next issue's fused kernels -------------------------------------------------
+    // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
         return new int[]{batch, heads, len}; // the flash kernel keeps one log-sum-exp per row
@@ -246,17 +172,16 @@ final class KernelOps implements Ops {
         return heads;
     }
 
-    @Override
-    public void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
+    /** out [B, L, H·64] from qkv; saved [B, H, L] (log-sum-exp) written when non-null. */
+    void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attention");
         long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : dev.address(rowScratch(B, H, L));
         Attention.forward(dev.runtime(), dev.address(check(out, DType.F32, "attention")), lse, dev.address(check(qkv, DType.F32, "attention")), B, L, H);
     }
 
-    @Override
-    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
+    /** dqkv from dOut and what {@link #attention} saved, without RoPE (the half-block's backward undoes it in the kernel). */
+    void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attentionBackward");
-        // RoPE tables 0: the model undoes RoPE with its own ropeBackward op.
         Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), dev.address(dOut), dev.address(qkv),
                 dev.address(out), dev.address(check(saved, DType.F32, "attentionBackward")), dev.address(rowScratch(B, H, L)), 0, 0, B, L, H);
     }
@@ -267,7 +192,7 @@ final class KernelOps implements Ops {
         int B = y.dim(0), L = y.dim(1), D = y.dim(2);
         q.expect("q", B, 2);
         w.expect("q_head weight", 2, D);
-        launch("qhead_fwd", Dim3.of(B), Dim3.of(32, 2), f(q, "qHead"), f(y, "qHead"), f(w, "qHead"), f(bias, "qHead"), i32(L), i32(D));
+        QHead.forward(rt(), f(q, "qHead"), f(y, "qHead"), f(w, "qHead"), f(bias, "qHead"), B, L, D);
     }
 
     @Override
@@ -275,9 +200,8 @@ final class KernelOps implements Ops {
         int B = y.dim(0), L = y.dim(1), D = y.dim(2);
         dy.expect("dy", B, L, D);
         dq.expect("dq", B, 2);
-        flat("qhead_bwd_dy", (long) B * D, f(dy, "qHeadBackward"), f(dq, "qHeadBackward"), f(w, "qHeadBackward"), i32(B), i32(L), i32(D));
-        flat("qhead_bwd_dw", 2L * D + 2, f(dW, "qHeadBackward"), f(dBias, "qHeadBackward"), f(dq, "qHeadBackward"), f(y, "qHeadBackward"),
-                i32(B), i32(L), i32(D));
+        String op = "qHeadBackward";
+        QHead.backward(rt(), f(dy, op), f(dW, op), f(dBias, op), f(dq, op), f(y, op), f(w, op), B, L, D);
     }
 
     // ---- lm_loss.cu -----------------------------------------------------------------------------
@@ -287,71 +211,35 @@ final class KernelOps implements Ops {
         logits.expect("logits", B, prefixLen + S, V);
         stats.expect("stats", B, Stat.COLUMNS);
         if (dLogits != null) dLogits.expect("dLogits", B, prefixLen + S, V);
-        launch("lm_loss_fwd_bwd", Dim3.of(B), Dim3.of(128), fOpt(dLogits, "lmLoss"), f(stats, "lmLoss"), f(logits, "lmLoss"),
-                in(labels, "lmLoss"), i32(prefixLen), i32(S), i32(V), i32(kind == LossKind.SOFTMAX ? 0 : 1), f32(gradScale));
-    }
-
-    @Override
-    public void haltLoss(Tensor dq, Tensor stats, Tensor q, float gradScale) {
-        int B = q.dim(0);
-        stats.expect("stats", B, Stat.COLUMNS);
-        if (HaltLoss.WEIGHT != 0.5f) throw new IllegalStateException("halt_loss.cu hard-codes the weight 0.5");
-        flat("halt_loss", B, fOpt(dq, "haltLoss"), f(stats, "haltLoss"), f(q, "haltLoss"), i32(B), f32(gradScale));
+        LmLoss.forwardBackward(rt(), fOpt(dLogits, "lmLoss"), f(stats, "lmLoss"), f(logits, "lmLoss"), in(labels, "lmLoss"),
+                B, prefixLen, S, V, kind == LossKind.STABLEMAX, gradScale);
     }
 
     @Override
     public void argmax(Tensor preds, Tensor logits, int prefixLen) {
         int B = preds.dim(0), S = preds.dim(1), V = logits.dim(2);
         logits.expect("logits", B, prefixLen + S, V);
-        flat("lm_argmax", (long) B * S, in(preds, "argmax"), f(logits, "argmax"), i32(B), i32(prefixLen), i32(S), i32(V));
-    }
-
-    // ---- optimizers.cu --------------------------------------------------------------------------
-    @Override
-    public void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, long step) {
-        same(p, g, "adamAtan2"); same(p, m, "adamAtan2"); same(p, v, "adamAtan2");
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        flat("opt_adam_atan2", p.numel(), f(p, "adamAtan2"), f(g, "adamAtan2"), f(m, "adamAtan2"), f(v, "adamAtan2"), i64(p.numel()),
-                f32(lr), f32(decay), f32(beta1), f32(beta2), f32(bc1), f32(bc2Sqrt));
-    }
-
-    @Override
-    public void adamW(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, float eps, long step) {
-        same(p, g, "adamW"); same(p, m, "adamW"); same(p, v, "adamW");
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        flat("opt_adamw", p.numel(), f(p, "adamW"), f(g, "adamW"), f(m, "adamW"), f(v, "adamW"), i64(p.numel()),
-                f32(lr), f32(decay), f32(beta1), f32(beta2), f32(eps), f32(bc1), f32(bc2Sqrt));
-    }
-
-    @Override
-    public void signSgd(Tensor table, Tensor dRows, Tensor ids, float lr, float wd) {
-        int B = ids.dim(0), ndim = table.dim(1);
-        dRows.expect("puzzle row gradients", B, ndim);
-        if (B == 0) return;
-        int t = Math.min(128, (ndim + 31) & ~31);
-        launch("opt_sign_sgd", Dim3.of(B, ceil(ndim, t)), Dim3.of(t), f(table, "signSgd"), f(dRows, "signSgd"), in(ids, "signSgd"),
-                i32(B), i32(ndim), f32(lr), f32(1f - lr * wd));
-    }
-
-    @Override
-    public void ema(Tensor shadow, Tensor p, float decay) {
-        same(shadow, p, "ema");
-        flat("opt_ema", p.numel(), f(shadow, "ema"), f(p, "ema"), i64(p.numel()), f32(decay), f32(1f - decay));
+        LmLoss.argmax(rt(), in(preds, "argmax"), f(logits, "argmax"), B, prefixLen, S, V);
     }
 
     // ---- halting.cu -----------------------------------------------------------------------------
+    @Override
+    public void haltLoss(Tensor dq, Tensor stats, Tensor q, float gradScale) {
+        int B = q.dim(0);
+        stats.expect("stats", B, Stat.COLUMNS);
+        if (Ops.HALT_LOSS_WEIGHT != Halting.LOSS_WEIGHT)
+            throw new IllegalStateException("halting.cu hard-codes the halt-loss weight " + Halting.LOSS_WEIGHT);
+        Halting.loss(rt(), fOpt(dq, "haltLoss"), f(stats, "haltLoss"), f(q, "haltLoss"), B, gradScale);
+    }
+
     @Override
     public void haltUpdate(Tensor halted, Tensor steps, Tensor q, int maxSteps, float exploreProb, boolean training,
                            long seed, long step) {
         int B = halted.dim(0);
         steps.expect("steps", B);
         q.expect("q", B, 2);
-        flat("halt_update", B, in(halted, "haltUpdate"), in(steps, "haltUpdate"), f(q, "haltUpdate"), i32(B), i32(maxSteps),
-                f32(exploreProb), i32(training ? 1 : 0), i64(seed), i64(step));
+        Halting.update(rt(), in(halted, "haltUpdate"), in(steps, "haltUpdate"), f(q, "haltUpdate"), B, maxSteps, exploreProb, training,
+                seed, step);
     }
 
     @Override
@@ -359,17 +247,16 @@ final class KernelOps implements Ops {
         int B = y.dim(0), L = y.dim(1), D = y.dim(2);
         z.expect("z", B, L, D);
         if (hInit.numel() != D || lInit.numel() != D) throw new IllegalArgumentException("resetCarry: init " + hInit + ", " + lInit + " for D=" + D);
-        flat("halt_reset_carry", (long) B * L * D, in(halted, "resetCarry"), f(y, "resetCarry"), f(z, "resetCarry"),
-                f(hInit, "resetCarry"), f(lInit, "resetCarry"), in(steps, "resetCarry"), i32(B), i32(L), i32(D));
+        String op = "resetCarry";
+        Halting.resetCarry(rt(), in(halted, op), f(y, op), f(z, op), f(hInit, op), f(lInit, op), in(steps, op), B, L, D);
     }
 
     @Override
     public void selectRows(Tensor halted, Tensor dst, Tensor src) {
         same(dst, src, "selectRows");
         int B = halted.dim(0);
-        long rowLen = dst.numel() / B;
-        flat("halt_select_rows", dst.numel(), in(halted, "selectRows"), in(dst, "selectRows"), in(src, "selectRows"),
-                i32(B), i32(Math.toIntExact(rowLen)));
+        Halting.selectRows(rt(), in(halted, "selectRows"), in(dst, "selectRows"), in(src, "selectRows"), B,
+                Math.toIntExact(dst.numel() / B));
     }
 
     @Override
@@ -377,8 +264,36 @@ final class KernelOps implements Ops {
         int B = halted.dim(0);
         metrics.expect("metrics", Metric.COLUMNS);
         stats.expect("stats", B, Stat.COLUMNS);
-        launch("halt_accumulate_metrics", Dim3.of(1), Dim3.of(32), f(metrics, "accumulateMetrics"), f(stats, "accumulateMetrics"),
-                in(halted, "accumulateMetrics"), in(steps, "accumulateMetrics"), i32(B));
+        String op = "accumulateMetrics";
+        Halting.accumulateMetrics(rt(), f(metrics, op), f(stats, op), in(halted, op), in(steps, op), B);
+    }
+
+    // ---- optimizers.cu --------------------------------------------------------------------------
+    @Override
+    public void adamAtan2(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, long step) {
+        same(p, g, "adamAtan2"); same(p, m, "adamAtan2"); same(p, v, "adamAtan2");
+        String op = "adamAtan2";
+        Optimizers.adamAtan2(rt(), f(p, op), f(g, op), f(m, op), f(v, op), p.numel(), lr, beta1, beta2, AdamStep.of(lr, wd, beta1, beta2, step));
+    }
+
+    @Override
+    public void adamW(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float wd, float beta1, float beta2, float eps, long step) {
+        same(p, g, "adamW"); same(p, m, "adamW"); same(p, v, "adamW");
+        String op = "adamW";
+        Optimizers.adamW(rt(), f(p, op), f(g, op), f(m, op), f(v, op), p.numel(), lr, beta1, beta2, eps, AdamStep.of(lr, wd, beta1, beta2, step));
+    }
+
+    @Override
+    public void signSgd(Tensor table, Tensor dRows, Tensor ids, float lr, float wd) {
+        int B = ids.dim(0), ndim = table.dim(1);
+        dRows.expect("puzzle row gradients", B, ndim);
+        Optimizers.signSgd(rt(), f(table, "signSgd"), f(dRows, "signSgd"), in(ids, "signSgd"), B, ndim, lr, 1f - lr * wd);
+    }
+
+    @Override
+    public void ema(Tensor shadow, Tensor p, float decay) {
+        same(shadow, p, "ema");
+        Optimizers.ema(rt(), f(shadow, "ema"), f(p, "ema"), p.numel(), decay);
     }
 
     // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes

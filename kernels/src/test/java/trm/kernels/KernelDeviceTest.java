@@ -1,5 +1,7 @@
 package trm.kernels;
 
+import trm.kernels.runtime.Devices;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -53,6 +53,11 @@ final class OpsParity {
         void run(Ops ops, Side s);
     }
 
+    /** An op of the finer layers (not part of {@link Ops}). */
+    interface LayerOp {
+        void run(Layers layers, Side s);
+    }
+
     // ---- inputs ----------------------------------------------------------------------------
     /** Uniform in ±scale, never exactly zero. */
     float[] randoms(int n, float scale) {
@@ -104,6 +109,12 @@ final class OpsParity {
     void run(Op op) {
         op.run(cpu.ops(), new Side(false));
         op.run(dev.ops(), new Side(true));
+        dev.synchronize();
+    }
+
+    void runLayers(LayerOp op) {
+        op.run(Layers.of(cpu), new Side(false));
+        op.run(Layers.of(dev), new Side(true));
         dev.synchronize();
     }
 

@@ -20,12 +20,13 @@ import trm.engine.DType;
 import trm.engine.LossKind;
 import trm.engine.Ops;
 import trm.engine.Ops.Stat;
-import trm.engine.cpu.Rope;
+import trm.engine.model.RopeTables;
 import trm.kernels.OpsParity.Twin;
 
 /**
  * Every op of {@link KernelOps}, forward and backward, against the cpu reference (see
- * {@link OpsParity}). Shapes are TRM-like (B = 4, L = 97 = 16 + 81, D = 64 .. 512, vocab 11) and
+ * {@link OpsParity}), and the finer {@link Layers} the half-blocks are made of. Each case names
+ * what it covers ({@link Covers}); {@code OpsCoverageTest} fails when an op has no case. Shapes are TRM-like (B = 4, L = 97 = 16 + 81, D = 64 .. 512, vocab 11) and
  * odd (not multiples of 32). Subclasses provide the device: sim always, cuda when present.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,6 +50,7 @@ abstract class OpsParitySuite {
     void harness(TestInfo info) { h = new OpsParity(dev, info.getDisplayName().hashCode()); }
 
     // ---- data movement -------------------------------------------------------------------------
+    @Covers({"fill", "add", "copy"})
     @Test
     void fillAddCopy() {
         Twin t = h.rand(37, 101);
@@ -71,15 +73,17 @@ abstract class OpsParitySuite {
         h.sameInts("copy i32", idst);
     }
 
+    @Covers({"Layers.transpose"})
     @ParameterizedTest
     @CsvSource({"4, 97, 64", "3, 33, 65", "1, 5, 512"})
     void transpose(int B, int R, int C) {
         Twin in = h.rand(B, R, C), out = h.out(B, C, R);
-        h.run((o, s) -> o.transpose(s.of(out), s.of(in)));
+        h.runLayers((o, s) -> o.transpose(s.of(out), s.of(in)));
         h.sameFloats("transpose", out);
     }
 
     // ---- embedding -----------------------------------------------------------------------------
+    @Covers({"embed", "embedBackward"})
     @ParameterizedTest
     @CsvSource({
             // B, P, S, D, V, ndim (0: no puzzle table), learned positions
@@ -106,49 +110,53 @@ abstract class OpsParitySuite {
     }
 
     // ---- swiglu, add + rmsnorm, rope -----------------------------------------------------------------
+    @Covers({"Layers.swiglu", "Layers.swigluBackward"})
     @ParameterizedTest
     @CsvSource({"388, 171", "97, 512", "5, 33"})
     void swiglu(int rows, int I) {
         Twin gu = h.f32(h.randoms(rows * 2 * I, 4f), rows, 2 * I), out = h.out(rows, I);
-        h.run((o, s) -> o.swiglu(s.of(out), s.of(gu)));
+        h.runLayers((o, s) -> o.swiglu(s.of(out), s.of(gu)));
         h.close("swiglu", out, F32);
         Twin dOut = h.rand(rows, I), dgu = h.out(rows, 2 * I);
-        h.run((o, s) -> o.swigluBackward(s.of(dgu), s.of(dOut), s.of(gu)));
+        h.runLayers((o, s) -> o.swigluBackward(s.of(dgu), s.of(dOut), s.of(gu)));
         h.close("swigluBackward", dgu, F32);
     }
 
+    @Covers({"Layers.addRmsNorm", "Layers.addRmsNormBackward"})
     @ParameterizedTest
     @CsvSource({"4, 97, 64", "4, 97, 512", "5, 37, 100", "1, 3, 7"})
     void addRmsNorm(int B, int L, int D) {
         Twin a = h.rand(B, L, D), b = h.rand(B, L, D), out = h.out(B, L, D), rstd = h.out(B, L);
-        h.run((o, s) -> o.addRmsNorm(s.of(out), s.of(rstd), s.of(a), s.of(b), 1e-5f));
+        h.runLayers((o, s) -> o.addRmsNorm(s.of(out), s.of(rstd), s.of(a), s.of(b), 1e-5f));
         h.close("addRmsNorm out", out, F32);
         h.close("addRmsNorm rstd", rstd, F32);
         Twin a2 = h.rand(B, L, D);
-        h.run((o, s) -> o.addRmsNorm(s.of(a2), null, s.of(a2), s.of(b), 1e-5f));  // out aliases a, no rstd
+        h.runLayers((o, s) -> o.addRmsNorm(s.of(a2), null, s.of(a2), s.of(b), 1e-5f));  // out aliases a, no rstd
         h.close("addRmsNorm in place", a2, F32);
 
         Twin dOut = h.rand(B, L, D), dIn = h.out(B, L, D);
-        h.run((o, s) -> o.addRmsNormBackward(s.of(dIn), s.of(dOut), s.of(out), s.of(rstd)));
+        h.runLayers((o, s) -> o.addRmsNormBackward(s.of(dIn), s.of(dOut), s.of(out), s.of(rstd)));
         h.close("addRmsNormBackward", dIn, F32);
-        h.run((o, s) -> o.addRmsNormBackward(s.of(dOut), s.of(dOut), s.of(out), s.of(rstd)));  // dIn aliases dOut
+        h.runLayers((o, s) -> o.addRmsNormBackward(s.of(dOut), s.of(dOut), s.of(out), s.of(rstd)));  // dIn aliases dOut
         h.close("addRmsNormBackward in place", dOut, F32);
     }
 
+    @Covers({"Layers.rope", "Layers.ropeBackward"})
     @ParameterizedTest
     @CsvSource({"4, 97, 2, 32", "3, 37, 3, 22", "2, 5, 8, 64"})
     void rope(int B, int L, int H, int hd) {
         float[] cos = new float[L * hd], sin = new float[L * hd];
-        Rope.tables(cos, sin, L, hd, 10000);
+        RopeTables.fill(cos, sin, L, hd, 10000);
         Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd), qkv = h.rand(B, L, 3 * H * hd);
-        h.run((o, s) -> o.rope(s.of(qkv), s.of(c), s.of(sn), H));
+        h.runLayers((o, s) -> o.rope(s.of(qkv), s.of(c), s.of(sn), H));
         h.close("rope (in place)", qkv, F32);
         Twin d = h.rand(B, L, 3 * H * hd);
-        h.run((o, s) -> o.ropeBackward(s.of(d), s.of(c), s.of(sn), H));
+        h.runLayers((o, s) -> o.ropeBackward(s.of(d), s.of(c), s.of(sn), H));
         h.close("ropeBackward (in place)", d, F32);
     }
 
     // ---- heads and losses --------------------------------------------------------------------------
+    @Covers({"qHead", "qHeadBackward"})
     @ParameterizedTest
     @CsvSource({"4, 97, 64", "4, 97, 512", "7, 13, 100"})
     void qHead(int B, int L, int D) {
@@ -171,6 +179,7 @@ abstract class OpsParitySuite {
         return h.i32(a, B, S);
     }
 
+    @Covers({"lmLoss", "argmax"})
     @ParameterizedTest
     @CsvSource({"SOFTMAX, 4, 16, 81, 11", "STABLEMAX, 4, 16, 81, 11", "STABLEMAX, 5, 3, 37, 7", "SOFTMAX, 3, 0, 200, 33"})
     void lmLossAndArgmax(LossKind kind, int B, int P, int S, int V) {
@@ -189,6 +198,7 @@ abstract class OpsParitySuite {
         h.sameInts("argmax", preds);
     }
 
+    @Covers({"haltLoss"})
     @Test
     void haltLoss() {
         int B = 37;
@@ -209,6 +219,7 @@ abstract class OpsParitySuite {
         return h.f32(a, n);
     }
 
+    @Covers({"adamAtan2", "adamW"})
     @ParameterizedTest
     @CsvSource({"10007, 1", "4099, 37"})
     void adam(int n, long step) {
@@ -223,6 +234,7 @@ abstract class OpsParitySuite {
         h.close("adamW v", v, F32);
     }
 
+    @Covers({"signSgd", "ema"})
     @Test
     void signSgdAndEma() {
         int rows = 50, ndim = 100, B = 16;
@@ -239,6 +251,7 @@ abstract class OpsParitySuite {
     }
 
     // ---- deep supervision ------------------------------------------------------------------------
+    @Covers({"haltUpdate"})
     @ParameterizedTest
     @CsvSource({"true, 16, 0.5", "true, 16, 0.1", "false, 16, 0.5", "true, 1, 0.5", "true, 3, 1.0"})
     void haltUpdate(boolean training, int maxSteps, float explore) {
@@ -253,6 +266,7 @@ abstract class OpsParitySuite {
         }
     }
 
+    @Covers({"resetCarry", "selectRows", "accumulateMetrics"})
     @Test
     void resetCarrySelectRowsAccumulateMetrics() {
         int B = 4, L = 97, D = 64, S = 81;
@@ -286,6 +300,7 @@ abstract class OpsParitySuite {
     /** bf16 operands, fp32 accumulation: the bound for GEMM paths. */
     static final double BF16 = 2e-2;
 
+    @Covers({"linear", "linearBackward"})
     @Test
     void linearForwardAndBackward() {
         int M = 2 * 97, K = 70, N = 33;
@@ -301,6 +316,7 @@ abstract class OpsParitySuite {
         h.close("linearBackward dIn (accumulated)", dIn, BF16);
     }
 
+    @Covers({"Layers.attention", "Layers.attentionBackward", "attentionSaveShape"})
     @Test
     void flashAttentionForwardAndBackward() {
         int B = 2, L = 97, H = 2, D = 64 * H;
@@ -308,23 +324,24 @@ abstract class OpsParitySuite {
         // each device saves its own thing: probabilities on the cpu, one log-sum-exp per row on kernels
         Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
                 h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
-        h.run((o, s) -> o.attention(s.of(out), s.of(saved), s.of(qkv), H));
+        h.runLayers((o, s) -> o.attention(s.of(out), s.of(saved), s.of(qkv), H));
         h.close("attention", out, F32);
         Twin dOut = h.rand(B, L, D), dqkv = h.out(B, L, 3 * D);
-        h.run((o, s) -> o.attentionBackward(s.of(dqkv), s.of(dOut), s.of(out), s.of(qkv), s.of(saved), H));
+        h.runLayers((o, s) -> o.attentionBackward(s.of(dqkv), s.of(dOut), s.of(out), s.of(qkv), s.of(saved), H));
         h.close("attentionBackward", dqkv, F32);
         Twin noSave = h.out(B, L, D);
-        h.run((o, s) -> o.attention(s.of(noSave), null, s.of(qkv), H));
+        h.runLayers((o, s) -> o.attention(s.of(noSave), null, s.of(qkv), H));
         h.close("attention (nothing saved)", noSave, F32);
     }
 
     @Test
     void attentionRefusesOtherHeadDims() {
         var qkv = dev.allocate(DType.F32, 1, 4, 3 * 32);
-        var e = assertThrows(trm.engine.TrmException.class, () -> dev.ops().attention(dev.allocate(DType.F32, 1, 4, 32), null, qkv, 1));
+        var e = assertThrows(trm.engine.TrmException.class, () -> ((KernelOps) dev.ops()).attention(dev.allocate(DType.F32, 1, 4, 32), null, qkv, 1));
         assertTrue(e.getMessage().contains("head_dim 64"), e.getMessage());
     }
 
+    @Covers({"tokenMix", "tokenMixBackward", "tokenMixScratch"})
     @Test
     void tokenMixingForwardAndBackward() {
         int B = 2, L = 21, D = 40, It = 24;
@@ -343,6 +360,7 @@ abstract class OpsParitySuite {
         h.close("tokenMixBackward dW2 (accumulated)", dW2, BF16);
     }
 
+    @Covers({"channelMlp", "channelMlpBackward", "channelMlpScratch"})
     @Test
     void channelMlpForwardAndBackward() {
         int rows = 2 * 37, D = 48, I = 40;
@@ -362,11 +380,12 @@ abstract class OpsParitySuite {
         h.close("channelMlpBackward dWDown (accumulated)", dWd, BF16);
     }
 
+    @Covers({"attentionMix", "attentionMixBackward", "attentionMixScratch", "attentionSaveShape"})
     @Test
     void attentionMixForwardAndBackward() {
         int B = 2, L = 37, H = 2, hd = 64, D = H * hd;
         float[] cos = new float[L * hd], sin = new float[L * hd];
-        trm.engine.cpu.Rope.tables(cos, sin, L, hd, 10000);
+        RopeTables.fill(cos, sin, L, hd, 10000);
         Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd);
         // weights at the model's scale (≈ 1/√fan_in): with O(1) weights the scores reach the hundreds
         // and softmax turns bf16 rounding of q, k into O(1) changes, which tests nothing useful

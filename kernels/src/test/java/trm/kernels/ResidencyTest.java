@@ -1,5 +1,7 @@
 package trm.kernels;
 
+import trm.kernels.runtime.Devices;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +34,7 @@ class ResidencyTest {
 
     static Run run(Device d) {
         Ops o = d.ops();
+        Layers layers = Layers.of(d);
         Random rnd = new Random(7);
         // parameters: token table, positions, q head weight and bias in one flat buffer; the puzzle table apart
         int nTok = V * D, nPos = L * D, nQw = 2 * D, nParams = nTok + nPos + nQw + 2;
@@ -79,7 +82,7 @@ class ResidencyTest {
             o.resetCarry(halted, y, z, hI, lI, steps);
 
             o.embed(x, tokens, ids, tok, puzzle, pos, P, (float) Math.sqrt(D));
-            o.addRmsNorm(y, rstd, y, x, 1e-5f);          // stands in for the recursion (which needs GEMMs)
+            layers.addRmsNorm(y, rstd, y, x, 1e-5f);          // stands in for the recursion (which needs GEMMs)
             o.qHead(q, y, qw, qb);
             // logits = 0.5 + a slice of a second embedding: they move with the step (no lm_head GEMM yet)
             o.fill(logits, 0.5f);
@@ -91,7 +94,7 @@ class ResidencyTest {
             o.fill(grads, 0f);
             o.fill(dy, 0f);
             o.qHeadBackward(dy, dQw, dQb, dq, y, qw);
-            o.addRmsNormBackward(dx, dy, y, rstd);
+            layers.addRmsNormBackward(dx, dy, y, rstd);
             o.embedBackward(dx, tokens, dTok, dRows, dPos, P, (float) Math.sqrt(D), true);
 
             o.adamAtan2(params, grads, m, v, 1e-2f, 0.1f, 0.9f, 0.95f, step);

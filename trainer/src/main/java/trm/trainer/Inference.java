@@ -7,6 +7,7 @@ import trm.engine.Tensor;
 import trm.engine.model.TrmConfig;
 import trm.engine.model.TrmModel;
 import trm.engine.model.Workspace;
+import trm.trainer.data.Sample;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -13,6 +13,8 @@ import trm.engine.model.TrmConfig;
 import trm.engine.model.TrmModel;
 import trm.engine.model.TrmWeights;
 import trm.engine.model.Workspace;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +128,7 @@ public final class Trainer {
 
         float lr = (float) TrainOptions.scheduledLr(options.lr(), step, options.warmupSteps(), options.steps(), options.lrMinRatio());
         float b1 = (float) options.beta1(), b2 = (float) options.beta2(), wd = (float) options.weightDecay();
-        switch (options.optimizerKind()) {
+        switch (options.optimizer()) {
             case ADAM_ATAN2 -> ops.adamAtan2(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, step);
             case ADAMW -> ops.adamW(weights.params, model.grads, adamM, adamV, lr, wd, b1, b2, (float) options.adamwEps(), step);
         }

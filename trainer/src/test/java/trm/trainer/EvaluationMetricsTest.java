@@ -6,6 +6,8 @@ import trm.engine.model.ParamLayout;
 import trm.engine.model.TrmConfig;
 import trm.engine.model.TrmModel;
 import trm.engine.model.TrmWeights;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,14 @@ package trm.trainer;
 
 import org.junit.jupiter.api.Test;
 import trm.engine.cpu.CpuDevice;
+import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuExample;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
+import trm.trainer.data.sudoku.SudokuTask;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -32,12 +35,13 @@ class LearnsSudokuTest {
                 .filter(e -> !seen.contains(Arrays.toString(e.question()))).limit(200).toList();
         assertTrue(test.size() >= 100, "enough distinct held-out puzzles: " + test.size());
 
-        TrmConfig config = new TrmConfig(64, 2, 4, 2, 2, 2, true, "none", 64, 1, 4, 0.1, true, 1e-5, 10000,
-                g.cellCount(), g.vocabSize(), 1, "stablemax");
-        TrainOptions options = new TrainOptions(32, 400, 1e-3, 1.0, 20, 0.9, 0.95, 0.1, 1e-3, 0.1, "adam-atan2", 1e-8, true, 0.95, 0);
+        TrmConfig config = TrmConfig.builder().hiddenSize(64).numHeads(2).hCycles(2).lCycles(2).mlpT(true).posEncoding(PosEncoding.NONE)
+                .puzzleEmbLen(1).haltMaxSteps(4).seqLen(g.cellCount()).vocabSize(SudokuTask.of(g).vocabSize()).build();
+        TrainOptions options = TrainOptions.builder().batch(32).steps(400).lr(1e-3).warmupSteps(20).weightDecay(0.1).puzzleEmbLr(1e-3)
+                .puzzleEmbWeightDecay(0.1).emaRate(0.95).build();
         Trainer trainer = new Trainer(config, options, new CpuDevice(), new SudokuSource(new SudokuDataset(train), 0, true));
         while (!trainer.done()) trainer.trainStep();
-        Metrics m = trainer.evaluate(SudokuSource.testSamples(new SudokuDataset(test)), 100);
+        Metrics m = trainer.evaluate(new SudokuDataset(test).testSamples(), 100);
         System.out.printf("4x4 Sudoku after %d steps: token accuracy %.4f, exact accuracy %.4f on %d held-out puzzles%n",
                 trainer.step(), m.accuracy(), m.exactAccuracy(), m.count());
         assertTrue(m.exactAccuracy() >= 0.95, "exact accuracy " + m.exactAccuracy());

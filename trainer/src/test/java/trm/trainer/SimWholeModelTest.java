@@ -7,10 +7,12 @@ import trm.engine.Device;
 import trm.engine.Devices;
 import trm.engine.TrmException;
 import trm.engine.cpu.CpuDevice;
+import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,10 +51,10 @@ class SimWholeModelTest {
         TrmConfig full = TrmConfig.preset(preset);
         boolean att = !full.mlpT();
         // width 128 (2 heads of 64) instead of 512, 2 H-cycles of 2 L-cycles instead of 3 of 6
-        TrmConfig c = new TrmConfig(att ? 128 : 64, 2, 4, 2, 2, 2, full.mlpT(), full.posEncodings(), att ? 128 : 64, 16,
-                16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
+        TrmConfig c = full.toBuilder().hiddenSize(att ? 128 : 64).numHeads(2).puzzleEmbNdim(att ? 128 : 64).hCycles(2).lCycles(2).build();
         var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.CLASSIC, 3).generate(4, SudokuGenerator.Target.any(), "t"));
-        TrainOptions o = new TrainOptions(2, 10, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-2, 0.1, "adam-atan2", 1e-8, true, 0.9, 5);
+        TrainOptions o = TrainOptions.builder().batch(2).steps(10).lr(1e-3).warmupSteps(0).weightDecay(0.1).puzzleEmbLr(1e-2)
+                .puzzleEmbWeightDecay(0.1).emaRate(0.9).seed(5).build();
         Trainer onCpu = new Trainer(c, o, new CpuDevice(), new SudokuSource(data, 1, true));
         Trainer onSim = new Trainer(c, o, sim, new SudokuSource(data, 1, true));
         // How far bf16-sized noise alone moves this model: the cpu run again with its weights
@@ -95,9 +97,11 @@ class SimWholeModelTest {
     void theRecursionStaysOnTheDevice(String pos) {
         Device sim = simOrSkip();
         boolean att = pos.equals("rope");
-        TrmConfig c = new TrmConfig(64, 1, 2, 1, 2, 1, !att, pos, 64, 1, 4, 0.1, true, 1e-5, 10000, 16, 6, 1, "stablemax");
+        TrmConfig c = TrmConfig.builder().hiddenSize(64).numHeads(1).expansion(2).layers(1).hCycles(2).lCycles(1).mlpT(!att)
+                .posEncoding(PosEncoding.parse(pos)).puzzleEmbLen(1).haltMaxSteps(4).seqLen(16).vocabSize(6).build();
         var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.MINI, 3).generate(8, SudokuGenerator.Target.any(), "t"));
-        TrainOptions o = new TrainOptions(4, 10, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-2, 0.1, "adam-atan2", 1e-8, true, 0.9, 5);
+        TrainOptions o = TrainOptions.builder().batch(4).steps(10).lr(1e-3).warmupSteps(0).weightDecay(0.1).puzzleEmbLr(1e-2)
+                .puzzleEmbWeightDecay(0.1).emaRate(0.9).seed(5).build();
         Trainer t = new Trainer(c, o, sim, new SudokuSource(data, 1, true));
         t.trainStep(); // first step: lazily sized kernel scratch may be allocated here
         long allocs = sim.allocations(), copies = sim.transfers();

@@ -1,5 +1,8 @@
 package trm.trainer;
 
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
+
 import java.util.SplittableRandom;
 
 /**

@@ -7,7 +7,9 @@ import trm.engine.TrmException;
 import trm.engine.cpu.CpuDevice;
 import trm.engine.io.Safetensors;
 import trm.engine.io.TensorEntry;
+import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
+import trm.trainer.data.SampleSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     static TrmConfig tiny() {
-        return new TrmConfig(32, 2, 2, 1, 2, 2, true, "none", 32, 1, 4, 0.1, true, 1e-5, 10000, 6, 5, 1, "stablemax");
+        return TrmConfig.builder().hiddenSize(32).numHeads(2).expansion(2).layers(1).hCycles(2).lCycles(2).mlpT(true)
+                .posEncoding(PosEncoding.NONE).puzzleEmbLen(1).haltMaxSteps(4).seqLen(6).vocabSize(5).build();
     }
 
     static TrainOptions options(long steps) {
-        return new TrainOptions(8, steps, 3e-3, 1.0, 5, 0.9, 0.95, 0.01, 3e-3, 0.01, "adam-atan2", 1e-8, true, 0.9, 7);
+        return TrainOptions.builder().batch(8).steps(steps).lr(3e-3).warmupSteps(5).weightDecay(0.01).puzzleEmbLr(3e-3)
+                .puzzleEmbWeightDecay(0.01).emaRate(0.9).seed(7).build();
     }
 
     @Test
@@ -76,6 +80,28 @@ class TrainerTest {
         assertEquals(1e-4, TrainOptions.scheduledLr(1e-4, 60000, 2000, 65100, 1.0), 1e-18, "lr_min_ratio 1: constant");
         assertEquals(0.55e-4, TrainOptions.scheduledLr(1e-4, 3000, 1000, 5000, 0.1), 1e-12, "half way down the cosine");
         assertEquals(0.1e-4, TrainOptions.scheduledLr(1e-4, 5000, 1000, 5000, 0.1), 1e-12);
+    }
+
+    @Test
+    void optionsDefaultToTheReferenceSudokuRunAndKeepTheirJsonNames() {
+        TrainOptions d = TrainOptions.builder().build();
+        assertEquals(768, d.batch());
+        assertEquals(65_100, d.steps());
+        assertEquals(1e-4, d.lr());
+        assertEquals(2000, d.warmupSteps());
+        assertEquals(1.0, d.weightDecay());
+        assertEquals(Optimizer.ADAM_ATAN2, d.optimizer());
+        assertTrue(d.ema());
+        assertEquals(0.999, d.emaRate());
+        assertEquals(d.toBuilder().steps(10).build(), d.withSteps(10));
+        // train_options as checkpoints store them
+        String stored = "{\"global_batch_size\":8,\"total_steps\":8,\"lr\":0.003,\"lr_min_ratio\":1.0,\"lr_warmup_steps\":5,"
+                + "\"beta1\":0.9,\"beta2\":0.95,\"weight_decay\":0.01,\"puzzle_emb_lr\":0.003,\"puzzle_emb_weight_decay\":0.01,"
+                + "\"optimizer\":\"adam-atan2\",\"adamw_eps\":1.0E-8,\"ema\":true,\"ema_rate\":0.9,\"seed\":7}";
+        assertEquals(options(8), TrainOptions.fromJson(stored, "test"));
+        assertEquals(stored, options(8).toJson());
+        var e = assertThrows(TrmException.class, () -> TrainOptions.fromJson(stored.replace("adam-atan2", "sgd"), "t.json"));
+        assertTrue(e.getMessage().contains("unknown optimizer 'sgd'"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package trm.engine.cpu;
 
+import trm.engine.Tensor;
+
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -8,6 +10,21 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class AddRmsNorm {
     private AddRmsNorm() {}
+
+    /** out = rms_norm(a + b) over the last axis; rstd [rows] saved when non-null. out may alias a or b. */
+    public static void forward(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps) {
+        if (out.numel() != a.numel() || out.numel() != b.numel())
+            throw new IllegalArgumentException("addRmsNorm: size mismatch " + a + ", " + b + " → " + out);
+        int C = out.dim(-1), rows = Math.toIntExact(out.numel() / C);
+        forward(out.f32(), out.off(), rstd == null ? null : rstd.f32(), rstd == null ? 0 : rstd.off(),
+                a.f32(), a.off(), b.f32(), b.off(), rows, C, eps);
+    }
+
+    /** dIn (the gradient w.r.t. a, equal to that w.r.t. b) from the saved out and rstd; dIn may alias dOut. */
+    public static void backward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd) {
+        int C = out.dim(-1), rows = Math.toIntExact(out.numel() / C);
+        backward(dIn.f32(), dIn.off(), dOut.f32(), dOut.off(), out.f32(), out.off(), rstd.f32(), rstd.off(), rows, C);
+    }
 
     /** out may alias a or b. rstd may be null when backward will not run. */
     public static void forward(float[] out, int oo, float[] rstd, int ro, float[] a, int ao, float[] b, int bo,

@@ -1,5 +1,7 @@
 package trm.engine.cpu;
 
+import trm.engine.Tensor;
+
 /**
  * Non-causal multi-head attention over qkv [B, L, 3·H·hd]: per (b, h),
  * P = softmax(Q Kᵀ / √hd), O = P V, written to out [B, L, H·hd] at the head's columns.
@@ -9,6 +11,19 @@ package trm.engine.cpu;
  */
 public final class Attention {
     private Attention() {}
+
+    /** out [B, L, H·hd] from qkv [B, L, 3·H·hd]; probs [B, H, L, L] written when non-null. */
+    public static void forward(Tensor out, Tensor probs, Tensor qkv, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
+        forward(out.f32(), out.off(), probs == null ? null : probs.f32(), probs == null ? 0 : probs.off(),
+                qkv.f32(), qkv.off(), B, L, heads, hd);
+    }
+
+    /** dqkv [B, L, 3·H·hd] written from dOut [B, L, H·hd] and the saved probabilities. */
+    public static void backward(Tensor dqkv, Tensor dOut, Tensor qkv, Tensor probs, int heads) {
+        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
+        backward(dqkv.f32(), dqkv.off(), dOut.f32(), dOut.off(), qkv.f32(), qkv.off(), probs.f32(), probs.off(), B, L, heads, hd);
+    }
 
     public static void forward(float[] out, int oo, float[] probs, int po, float[] qkv, int qo, int B, int L, int H, int hd) {
         int D = H * hd;

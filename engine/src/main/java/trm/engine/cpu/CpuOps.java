@@ -6,7 +6,10 @@ import trm.engine.Tensor;
 
 import java.util.Arrays;
 
-/** Unpacks tensors into arrays, offsets and sizes, and calls the plain-Java layers. */
+/**
+ * Unpacks tensors into arrays, offsets and sizes, and calls the plain-Java layers; the half-block
+ * compositions (attentionMix, channelMlp, tokenMix) call the layer classes directly.
+ */
 final class CpuOps implements Ops {
 
     private static int rows(Tensor t) { return Math.toIntExact(t.numel() / t.dim(-1)); }
@@ -36,12 +39,6 @@ final class CpuOps implements Ops {
         same(dst, src, "copy");
         if (dst.storage() instanceof int[] d) System.arraycopy(src.i32(), src.off(), d, dst.off(), n(dst));
         else System.arraycopy(src.f32(), src.off(), dst.f32(), dst.off(), n(dst));
-    }
-
-    @Override
-    public void transpose(Tensor out, Tensor in) {
-        same(out, in, "transpose");
-        Transpose.forward(out.f32(), out.off(), in.f32(), in.off(), in.dim(0), in.dim(1), in.dim(2));
     }
 
     @Override
@@ -80,55 +77,6 @@ final class CpuOps implements Ops {
         if (dIn != null) Matmul.backwardInput(dIn.f32(), dIn.off(), dOut.f32(), dOut.off(), w.f32(), w.off(), M, K, N, accumulate);
         Matmul.backwardWeight(dW.f32(), dW.off(), dBias == null ? null : dBias.f32(), dBias == null ? 0 : dBias.off(),
                 dOut.f32(), dOut.off(), in.f32(), in.off(), M, K, N);
-    }
-
-    @Override
-    public void swiglu(Tensor out, Tensor gateUp) {
-        SwiGlu.forward(out.f32(), out.off(), gateUp.f32(), gateUp.off(), rows(out), out.dim(-1));
-    }
-
-    @Override
-    public void swigluBackward(Tensor dGateUp, Tensor dOut, Tensor gateUp) {
-        SwiGlu.backward(dGateUp.f32(), dGateUp.off(), dOut.f32(), dOut.off(), gateUp.f32(), gateUp.off(), rows(dOut), dOut.dim(-1));
-    }
-
-    @Override
-    public void addRmsNorm(Tensor out, Tensor rstd, Tensor a, Tensor b, float eps) {
-        same(out, a, "addRmsNorm");
-        same(out, b, "addRmsNorm");
-        AddRmsNorm.forward(out.f32(), out.off(), rstd == null ? null : rstd.f32(), rstd == null ? 0 : rstd.off(),
-                a.f32(), a.off(), b.f32(), b.off(), rows(out), out.dim(-1), eps);
-    }
-
-    @Override
-    public void addRmsNormBackward(Tensor dIn, Tensor dOut, Tensor out, Tensor rstd) {
-        AddRmsNorm.backward(dIn.f32(), dIn.off(), dOut.f32(), dOut.off(), out.f32(), out.off(), rstd.f32(), rstd.off(),
-                rows(out), out.dim(-1));
-    }
-
-    @Override
-    public void rope(Tensor qkv, Tensor cos, Tensor sin, int heads) {
-        int hd = cos.dim(1);
-        Rope.forward(qkv.f32(), qkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), qkv.dim(0), qkv.dim(1), heads, hd);
-    }
-
-    @Override
-    public void ropeBackward(Tensor dqkv, Tensor cos, Tensor sin, int heads) {
-        int hd = cos.dim(1);
-        Rope.backward(dqkv.f32(), dqkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), dqkv.dim(0), dqkv.dim(1), heads, hd);
-    }
-
-    @Override
-    public void attention(Tensor out, Tensor probs, Tensor qkv, int heads) {
-        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
-        Attention.forward(out.f32(), out.off(), probs == null ? null : probs.f32(), probs == null ? 0 : probs.off(),
-                qkv.f32(), qkv.off(), B, L, heads, hd);
-    }
-
-    @Override
-    public void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor probs, int heads) {
-        int B = qkv.dim(0), L = qkv.dim(1), hd = qkv.dim(2) / 3 / heads;
-        Attention.backward(dqkv.f32(), dqkv.off(), dOut.f32(), dOut.off(), qkv.f32(), qkv.off(), probs.f32(), probs.off(), B, L, heads, hd);
     }
 
     @Override
@@ -225,12 +173,12 @@ final class CpuOps implements Ops {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
         Tensor[] t = mixScratch(scratch, B, L, D, It);
         Tensor hT = t[0], n1T = t[1], moT = t[2];
-        transpose(hT, h);
+        Transpose.forward(hT, h);
         linear(gateUp.view(B * D, 2 * It), hT.view(B * D, L), w1, null);
-        swiglu(act.view(B * D, It), gateUp.view(B * D, 2 * It));
+        SwiGlu.forward(act.view(B * D, It), gateUp.view(B * D, 2 * It));
         linear(moT, act.view(B * D, It), w2, null);
-        addRmsNorm(n1T.view(B * D, L), rstd, hT.view(B * D, L), moT, eps);
-        transpose(out, n1T);
+        AddRmsNorm.forward(n1T.view(B * D, L), rstd, hT.view(B * D, L), moT, eps);
+        Transpose.forward(out, n1T);
     }
 
     @Override
@@ -239,14 +187,14 @@ final class CpuOps implements Ops {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
         Tensor[] t = mixScratch(scratch, B, L, D, It);
         Tensor hT = t[0], n1T = t[1], dT1 = t[3], dT2 = t[4], dActT = t[5], dGuT = t[6];
-        transpose(dT1, dOut);
-        transpose(n1T, out);
-        addRmsNormBackward(dT2.view(B * D, L), dT1.view(B * D, L), n1T.view(B * D, L), rstd);
+        Transpose.forward(dT1, dOut);
+        Transpose.forward(n1T, out);
+        AddRmsNorm.backward(dT2.view(B * D, L), dT1.view(B * D, L), n1T.view(B * D, L), rstd);
         linearBackward(dActT, false, dW2, null, dT2.view(B * D, L), act.view(B * D, It), w2);
-        swigluBackward(dGuT, dActT, gateUp.view(B * D, 2 * It));
-        transpose(hT, h);
+        SwiGlu.backward(dGuT, dActT, gateUp.view(B * D, 2 * It));
+        Transpose.forward(hT, h);
         linearBackward(dT2.view(B * D, L), true, dW1, null, dGuT, hT.view(B * D, L), w1);
-        transpose(dh, dT2);
+        Transpose.forward(dh, dT2);
     }
 
     // The channel MLP as separate layers (the kernels fuse SwiGLU into the GEMM epilogues).
@@ -261,9 +209,9 @@ final class CpuOps implements Ops {
         int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
         Tensor mo = mlpScratch(scratch, rows, D, I)[0];
         linear(gateUp, h.view(rows, D), wGateUp, null);
-        swiglu(act, gateUp);
+        SwiGlu.forward(act, gateUp);
         linear(mo, act, wDown, null);
-        addRmsNorm(out, rstd, h, mo, eps);
+        AddRmsNorm.forward(out, rstd, h, mo, eps);
     }
 
     @Override
@@ -272,9 +220,9 @@ final class CpuOps implements Ops {
         int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
         Tensor[] t = mlpScratch(scratch, rows, D, I);
         Tensor dAct = t[1], dGu = t[2], dR = dh.view(rows, D);
-        addRmsNormBackward(dR, dOut, out, rstd);
+        AddRmsNorm.backward(dR, dOut, out, rstd);
         linearBackward(dAct, false, dWDown, null, dR, act, wDown);
-        swigluBackward(dGu, dAct, gateUp);
+        SwiGlu.backward(dGu, dAct, gateUp);
         linearBackward(dR, true, dWGateUp, null, dGu, h.view(rows, D), wGateUp);
     }
 
@@ -290,10 +238,10 @@ final class CpuOps implements Ops {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2);
         Tensor mo = attScratch(scratch, B, L, D)[0];
         linear(qkv, h, wQkv, null);
-        if (cos != null) rope(qkv, cos, sin, heads);
-        attention(attn, saved, qkv, heads);
+        if (cos != null) Rope.forward(qkv, cos, sin, heads);
+        Attention.forward(attn, saved, qkv, heads);
         linear(mo, attn, wO, null);
-        addRmsNorm(out, rstd, h, mo, eps);
+        AddRmsNorm.forward(out, rstd, h, mo, eps);
     }
 
     @Override
@@ -302,10 +250,10 @@ final class CpuOps implements Ops {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2);
         Tensor[] t = attScratch(scratch, B, L, D);
         Tensor dR = t[0], dAttn = t[1], dQkv = t[2];
-        addRmsNormBackward(dR, dOut, out, rstd);
+        AddRmsNorm.backward(dR, dOut, out, rstd);
         linearBackward(dAttn, false, dWO, null, dR, attn, wO);
-        attentionBackward(dQkv, dAttn, attn, qkv, saved, heads);
-        if (cos != null) ropeBackward(dQkv, cos, sin, heads);
+        Attention.backward(dQkv, dAttn, qkv, saved, heads);
+        if (cos != null) Rope.backward(dQkv, cos, sin, heads);
         copy(dh, dR);
         linearBackward(dh, true, dWQkv, null, dQkv, h, wQkv);
     }

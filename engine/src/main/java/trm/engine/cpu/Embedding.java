@@ -1,23 +1,22 @@
 package trm.engine.cpu;
 
+import trm.engine.Ops;
+
 import java.util.Arrays;
 
 /**
  * Input embedding: the puzzle-table row (zero-padded to P·D, viewed as P prefix tokens)
- * followed by the token embeddings, optionally plus learned positions (then scaled by 1/√2),
+ * followed by the token embeddings, optionally plus learned positions (then scaled by {@link Ops#POS_MIX}),
  * all times scale (√D in TRM).
  */
 public final class Embedding {
-    /** The reference's constant for averaging token and position embeddings. */
-    public static final float POS_MIX = 0.707106781f;
-
     private Embedding() {}
 
     public static void forward(float[] out, int oo, int[] tokens, int to, int[] ids, int io, float[] tok, int tko,
                                float[] puzzle, int pzo, int ndim, float[] pos, int poso,
                                int B, int P, int S, int D, float scale) {
         int L = P + S;
-        float c = pos != null ? POS_MIX * scale : scale;
+        float c = pos != null ? Ops.POS_MIX * scale : scale;
         Parallel.forRange(B, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int ob = oo + b * L * D;
@@ -44,7 +43,7 @@ public final class Embedding {
                                 float[] dRows, int dro, int ndim, float[] dPos, int dpo,
                                 int B, int P, int S, int D, float scale, boolean learnedPos) {
         int L = P + S;
-        float c = learnedPos ? POS_MIX * scale : scale;
+        float c = learnedPos ? Ops.POS_MIX * scale : scale;
         for (int b = 0; b < B; b++) {
             int db = doo + b * L * D;
             if (dRows != null) {

@@ -1,15 +1,14 @@
 package trm.engine.cpu;
 
+import trm.engine.Ops;
 import trm.engine.Ops.Stat;
 
 /**
  * The halting head's loss: BCE-with-logits of q_halt against "the whole answer is right"
- * (seq_correct, already in stats). The total loss weights it by 0.5. exp and log1p are
- * {@code StrictMath}'s: the same bits in every JIT tier and on every machine.
+ * (seq_correct, already in stats). The total loss weights it by {@link Ops#HALT_LOSS_WEIGHT}.
+ * exp and log1p are {@code StrictMath}'s: the same bits in every JIT tier and on every machine.
  */
 public final class HaltLoss {
-    public static final float WEIGHT = 0.5f;
-
     private HaltLoss() {}
 
     public static void forwardBackward(float[] dq, int dqo, float[] stats, int so, float[] q, int qo, int B, float gradScale) {
@@ -22,7 +21,7 @@ public final class HaltLoss {
             stats[st + Stat.Q_HALT] = (float) x;
             if (dq != null) {
                 double sig = 1 / (1 + StrictMath.exp(-x));
-                dq[dqo + b * 2] = (float) (gradScale * WEIGHT * (sig - t));
+                dq[dqo + b * 2] = (float) (gradScale * Ops.HALT_LOSS_WEIGHT * (sig - t));
                 dq[dqo + b * 2 + 1] = 0f;
             }
         }

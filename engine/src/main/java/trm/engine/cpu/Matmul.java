@@ -116,7 +116,7 @@ public final class Matmul {
                     acc0 = FloatVector.fromArray(S, in, a + k).fma(FloatVector.fromArray(S, w, b + k), acc0);
                 }
                 FloatVector acc = acc0.add(acc1).add(acc2.add(acc3));
-                float s = Vec.sum(acc);
+                float s = Vec.sumLanes(acc);
                 for (; k < K; k++) s = Math.fma(in[a + k], w[b + k], s);
                 out[outOff + m * N + n] = bias != null ? s + bias[biasOff + n] : s;
             }

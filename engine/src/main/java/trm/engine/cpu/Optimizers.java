@@ -1,9 +1,11 @@
 package trm.engine.cpu;
 
+import trm.engine.AdamStep;
+
 /**
  * Fused optimizer updates over flat parameter buffers (one pass reads p, g, m, v once).
- * The same formulas run as the multi-tensor GPU kernels. pow and atan2 are {@code StrictMath}'s
- * (fdlibm: the same bits in every JIT tier and on every machine); sqrt is exact everywhere.
+ * The same formulas run as the multi-tensor GPU kernels. atan2 is {@code StrictMath}'s (fdlibm:
+ * the same bits in every JIT tier and on every machine); sqrt is exact everywhere.
  */
 public final class Optimizers {
     private Optimizers() {}
@@ -16,9 +18,8 @@ public final class Optimizers {
      */
     public static void adamAtan2(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                                  float lr, float wd, float beta1, float beta2, long step) {
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - StrictMath.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - StrictMath.pow(beta2, step));
+        AdamStep a = AdamStep.of(lr, wd, beta1, beta2, step);
+        float decay = a.decay(), bc1 = a.bc1(), bc2Sqrt = a.bc2Sqrt();
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];
@@ -32,9 +33,8 @@ public final class Optimizers {
     /** AdamW (decoupled decay, bias-corrected moments, ε outside the square root). */
     public static void adamW(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
                              float lr, float wd, float beta1, float beta2, float eps, long step) {
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - StrictMath.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - StrictMath.pow(beta2, step));
+        AdamStep a = AdamStep.of(lr, wd, beta1, beta2, step);
+        float decay = a.decay(), bc1 = a.bc1(), bc2Sqrt = a.bc2Sqrt();
         Parallel.forRange(n, 4096, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 float gi = g[go + i];

@@ -1,21 +1,24 @@
 package trm.engine.cpu;
 
+import trm.engine.Tensor;
+
 /**
  * Rotary position embedding, "rotate half" convention, applied in place to the q and k parts
  * of qkv [B, L, 3·H·hd] ([q heads | k heads | v heads]): for i < hd/2,
- * x1' = x1·cos − x2·sin, x2' = x2·cos + x1·sin (x1 = x[i], x2 = x[i + hd/2]).
+ * x1' = x1·cos − x2·sin, x2' = x2·cos + x1·sin (x1 = x[i], x2 = x[i + hd/2]). The tables are
+ * {@link trm.engine.model.RopeTables}.
  */
 public final class Rope {
     private Rope() {}
 
-    /** cos, sin [L, hd] with freqs = pos · θ^(−2i/hd) repeated over both halves. */
-    public static void tables(float[] cos, float[] sin, int L, int hd, double theta) {
-        for (int p = 0; p < L; p++)
-            for (int i = 0; i < hd / 2; i++) {
-                double f = p * Math.pow(theta, -2.0 * i / hd);
-                cos[p * hd + i] = cos[p * hd + i + hd / 2] = (float) Math.cos(f);
-                sin[p * hd + i] = sin[p * hd + i + hd / 2] = (float) Math.sin(f);
-            }
+    /** Rotates the q and k parts of qkv [B, L, 3·H·hd] in place; cos, sin [L, hd]. */
+    public static void forward(Tensor qkv, Tensor cos, Tensor sin, int heads) {
+        forward(qkv.f32(), qkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), qkv.dim(0), qkv.dim(1), heads, cos.dim(1));
+    }
+
+    /** The inverse rotation, in place on dqkv. */
+    public static void backward(Tensor dqkv, Tensor cos, Tensor sin, int heads) {
+        backward(dqkv.f32(), dqkv.off(), cos.f32(), cos.off(), sin.f32(), sin.off(), dqkv.dim(0), dqkv.dim(1), heads, cos.dim(1));
     }
 
     public static void forward(float[] qkv, int qo, float[] cos, int co, float[] sin, int so, int B, int L, int H, int hd) {

@@ -1,5 +1,7 @@
 package trm.engine.cpu;
 
+import trm.engine.Tensor;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,6 +15,21 @@ public final class SwiGlu {
     private static final VectorSpecies<Float> S = Vec.S;
 
     private SwiGlu() {}
+
+    /** out [rows, I] = silu(gateUp[:, :I]) · gateUp[:, I:]. */
+    public static void forward(Tensor out, Tensor gateUp) {
+        int I = out.dim(-1), rows = Math.toIntExact(out.numel() / I);
+        if (gateUp.numel() != 2L * rows * I) throw new IllegalArgumentException("swiglu: " + gateUp + " → " + out);
+        forward(out.f32(), out.off(), gateUp.f32(), gateUp.off(), rows, I);
+    }
+
+    /** dGateUp [rows, 2I] (written) from dOut [rows, I]. */
+    public static void backward(Tensor dGateUp, Tensor dOut, Tensor gateUp) {
+        int I = dOut.dim(-1), rows = Math.toIntExact(dOut.numel() / I);
+        if (gateUp.numel() != 2L * rows * I || dGateUp.numel() != 2L * rows * I)
+            throw new IllegalArgumentException("swigluBackward: " + dOut + ", " + gateUp + " → " + dGateUp);
+        backward(dGateUp.f32(), dGateUp.off(), dOut.f32(), dOut.off(), gateUp.f32(), gateUp.off(), rows, I);
+    }
 
     /** out [rows, I] from gateUp [rows, 2I]. */
     public static void forward(float[] out, int oo, float[] gu, int go, int rows, int I) {

@@ -1,8 +1,16 @@
 package trm.engine.cpu;
 
+import trm.engine.Tensor;
+
 /** Batched 2-D transpose: in [B, R, C] → out [B, C, R]. The MLP-mixer's route to the sequence axis. */
 public final class Transpose {
     private Transpose() {}
+
+    /** out [B, C, R] from in [B, R, C]. */
+    public static void forward(Tensor out, Tensor in) {
+        if (out.numel() != in.numel()) throw new IllegalArgumentException("transpose: size mismatch " + in + " → " + out);
+        forward(out.f32(), out.off(), in.f32(), in.off(), in.dim(0), in.dim(1), in.dim(2));
+    }
 
     public static void forward(float[] out, int oo, float[] in, int io, int B, int R, int C) {
         final int T = 32; // tile so both sides stay in cache

@@ -1,44 +1,33 @@
 package trm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API inner loops shared by the cpu layers. */
 final class Vec {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** ROTATE[k]: lane i takes lane (i + 2ᵏ) mod VL. The halving steps of {@link #sum}. */
-    private static final VectorShuffle<Float>[] ROTATE = rotations();
 
     private Vec() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        int steps = Integer.numberOfTrailingZeros(S.length());
-        VectorShuffle<Float>[] r = new VectorShuffle[steps];
-        for (int k = 0; k < steps; k++) r[k] = VectorShuffle.iota(S, 1 << k, 1, true);
-        return r;
-    }
-
-    /**
-     * The sum of v's lanes as a fixed tree: lane i + lane (i + VL/2), then the same on the
-     * halves, down to one lane. Every JIT tier adds the same pairs in the same order, which
-     * {@code reduceLanes(ADD)} does not promise (its order is unspecified, and its fallback
-     * starts from +0, so a sum of −0s differs from the intrinsic's).
-     */
-    static float sum(FloatVector v) {
-        for (int k = ROTATE.length - 1; k >= 0; k--) v = v.add(v.rearrange(ROTATE[k]));
-        return v.lane(0);
-    }
-
-    /** Σ a[i]·b[i] over n elements: one vector accumulator, lanes summed by {@link #sum}: deterministic. */
+    /** Σ a[i]·b[i] over n elements. Lanes are summed in a fixed order: deterministic. */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int ub = S.loopBound(n); i < ub; i += S.length())
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        float s = sum(acc);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /**
+     * Σ lanes, lane 0 first. Not {@code reduceLanes(ADD)}: its order is unspecified, and the C2
+     * intrinsic and the interpreted fallback sum in different orders, so results depended on JIT
+     * timing (the model's bit-for-bit determinism broke).
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int l = 1; l < v.length(); l++) s += v.lane(l);
         return s;
     }
 

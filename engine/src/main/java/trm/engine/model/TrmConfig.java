@@ -19,6 +19,10 @@ import java.util.List;
  * TRM's architecture, under the reference's own key names so configs map one to one.
  * Keys of the reference's files that do not change what we compute (name, H_layers,
  * forward_dtype, batch_size) are accepted and ignored; any other unknown key is an error.
+ *
+ * <p>Build one by name: {@code TrmConfig.builder().hiddenSize(64).seqLen(16).vocabSize(6).build()}
+ * starts from the reference's architecture ({@link Builder}); {@code config.toBuilder()} changes
+ * fields of an existing one.
  */
 public record TrmConfig(
         @JsonProperty(value = "hidden_size", required = true) int hiddenSize,
@@ -28,7 +32,7 @@ public record TrmConfig(
         @JsonProperty(value = "H_cycles", required = true) int hCycles,
         @JsonProperty(value = "L_cycles", required = true) int lCycles,
         @JsonProperty(value = "mlp_t", required = true) boolean mlpT,
-        @JsonProperty(value = "pos_encodings", required = true) String posEncodings,
+        @JsonProperty(value = "pos_encodings", required = true) PosEncoding posEncoding,
         @JsonProperty(value = "puzzle_emb_ndim", required = true) int puzzleEmbNdim,
         @JsonProperty(value = "puzzle_emb_len", required = true) int puzzleEmbLen,
         @JsonProperty(value = "halt_max_steps", required = true) int haltMaxSteps,
@@ -39,7 +43,7 @@ public record TrmConfig(
         @JsonProperty(value = "seq_len", required = true) int seqLen,
         @JsonProperty(value = "vocab_size", required = true) int vocabSize,
         @JsonProperty(value = "num_puzzle_identifiers", required = true) int numPuzzleIdentifiers,
-        @JsonProperty(value = "loss_type", required = true) String lossType) {
+        @JsonProperty(value = "loss_type", required = true) LossKind loss) {
 
     public static final List<String> PRESETS = List.of("sudoku-mlp", "sudoku-att", "maze-att", "arc-att");
 
@@ -53,9 +57,9 @@ public record TrmConfig(
         check(layers > 0, "L_layers must be positive");
         check(hCycles > 0 && lCycles > 0, "H_cycles and L_cycles must be positive");
         check(expansion > 0, "expansion must be positive");
-        check(List.of("rope", "learned", "none").contains(posEncodings), "pos_encodings must be rope, learned or none, not '" + posEncodings + "'");
+        check(posEncoding != null, "pos_encodings must be rope, learned or none");
         check(mlpT || (numHeads > 0 && hiddenSize % numHeads == 0), "hidden_size must be divisible by num_heads");
-        check(mlpT || !"rope".equals(posEncodings) || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
+        check(mlpT || posEncoding != PosEncoding.ROPE || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
         check(puzzleEmbNdim >= 0 && puzzleEmbLen >= 0, "puzzle_emb_ndim and puzzle_emb_len must not be negative");
         check(puzzleEmbNdim == 0 || numPuzzleIdentifiers > 0, "num_puzzle_identifiers must be positive when puzzle_emb_ndim > 0");
         // The reference sizes its carry, RoPE tables and token mixer for puzzle_emb_len extra
@@ -71,7 +75,7 @@ public record TrmConfig(
         check(haltExplorationProb >= 0 && haltExplorationProb <= 1, "halt_exploration_prob must be in [0, 1]");
         check(seqLen > 0 && vocabSize > 1, "seq_len and vocab_size must be positive");
         check(rmsNormEps > 0, "rms_norm_eps must be positive");
-        LossKind.parse(lossType);
+        check(loss != null, "loss_type must be softmax or stablemax");
     }
 
     private static void check(boolean ok, String message) {
@@ -105,11 +109,9 @@ public record TrmConfig(
 
     public int interTokens() { return swigluInter(totalLen()); }
 
-    public boolean rope() { return !mlpT && "rope".equals(posEncodings); }
+    public boolean rope() { return !mlpT && posEncoding == PosEncoding.ROPE; }
 
-    public boolean learnedPos() { return "learned".equals(posEncodings); }
-
-    public LossKind loss() { return LossKind.parse(lossType); }
+    public boolean learnedPos() { return posEncoding == PosEncoding.LEARNED; }
 
     public float embedScale() { return (float) Math.sqrt(hiddenSize); }
 
@@ -118,18 +120,81 @@ public record TrmConfig(
     /** The reference's configurations (spec table). */
     public static TrmConfig preset(String name) {
         return switch (name) {
-            case "sudoku-mlp" -> new TrmConfig(512, 8, 4, 2, 3, 6, true, "none", 512, 16, 16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
-            case "sudoku-att" -> new TrmConfig(512, 8, 4, 2, 3, 6, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 81, 11, 1, "stablemax");
-            case "maze-att" -> new TrmConfig(512, 8, 4, 2, 3, 4, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 900, 6, 1, "stablemax");
-            case "arc-att" -> new TrmConfig(512, 8, 4, 2, 3, 4, false, "rope", 512, 16, 16, 0.1, true, 1e-5, 10000, 900, 12, 1, "stablemax");
+            case "sudoku-mlp" -> builder().mlpT(true).posEncoding(PosEncoding.NONE).seqLen(81).vocabSize(11).build();
+            case "sudoku-att" -> builder().seqLen(81).vocabSize(11).build();
+            case "maze-att" -> builder().lCycles(4).seqLen(900).vocabSize(6).build();
+            case "arc-att" -> builder().lCycles(4).seqLen(900).vocabSize(12).build();
             default -> throw new TrmException("unknown preset '" + name + "' (known: " + String.join(", ", PRESETS) + ")");
         };
     }
 
+    /** This architecture sized for other data: seq_len and vocab_size from the task. */
     public TrmConfig withSeqLen(int seqLen, int vocabSize) {
-        return new TrmConfig(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncodings, puzzleEmbNdim,
-                puzzleEmbLen, haltMaxSteps, haltExplorationProb, noActContinue, rmsNormEps, ropeTheta, seqLen, vocabSize,
-                numPuzzleIdentifiers, lossType);
+        return toBuilder().seqLen(seqLen).vocabSize(vocabSize).build();
+    }
+
+    /** The reference's architecture (config/arch/trm.yaml), to be sized to the data. */
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder holding every field of this config. */
+    public Builder toBuilder() {
+        return new Builder().hiddenSize(hiddenSize).numHeads(numHeads).expansion(expansion).layers(layers).hCycles(hCycles)
+                .lCycles(lCycles).mlpT(mlpT).posEncoding(posEncoding).puzzleEmbNdim(puzzleEmbNdim).puzzleEmbLen(puzzleEmbLen)
+                .haltMaxSteps(haltMaxSteps).haltExplorationProb(haltExplorationProb).noActContinue(noActContinue)
+                .rmsNormEps(rmsNormEps).ropeTheta(ropeTheta).seqLen(seqLen).vocabSize(vocabSize)
+                .numPuzzleIdentifiers(numPuzzleIdentifiers).loss(loss);
+    }
+
+    /**
+     * A config by name. The defaults are the reference's architecture: hidden 512, 8 heads,
+     * expansion 4, 2 layers, H_cycles 3, L_cycles 6, attention with RoPE, a puzzle embedding of
+     * hidden_size dimensions over 16 prefix positions, 16 supervision steps, exploration 0.1,
+     * no_ACT_continue, rms_norm_eps 1e-5, rope_theta 10000, stablemax loss and one puzzle
+     * identifier. seq_len and vocab_size come from the data and have no default: {@link #build()}
+     * refuses a config without them.
+     */
+    public static final class Builder {
+        private int hiddenSize = 512, numHeads = 8, layers = 2, hCycles = 3, lCycles = 6;
+        private double expansion = 4;
+        private boolean mlpT = false;
+        private PosEncoding posEncoding = PosEncoding.ROPE;
+        private Integer puzzleEmbNdim; // null: hidden_size, as the reference's ${.hidden_size}
+        private int puzzleEmbLen = 16, haltMaxSteps = 16;
+        private double haltExplorationProb = 0.1;
+        private boolean noActContinue = true;
+        private double rmsNormEps = 1e-5, ropeTheta = 10000;
+        private int seqLen, vocabSize, numPuzzleIdentifiers = 1;
+        private LossKind loss = LossKind.STABLEMAX;
+
+        private Builder() {}
+
+        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+        public Builder numHeads(int v) { numHeads = v; return this; }
+        public Builder expansion(double v) { expansion = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder hCycles(int v) { hCycles = v; return this; }
+        public Builder lCycles(int v) { lCycles = v; return this; }
+        public Builder mlpT(boolean v) { mlpT = v; return this; }
+        public Builder posEncoding(PosEncoding v) { posEncoding = v; return this; }
+        /** Unset, it follows hidden_size. */
+        public Builder puzzleEmbNdim(int v) { puzzleEmbNdim = v; return this; }
+        public Builder puzzleEmbLen(int v) { puzzleEmbLen = v; return this; }
+        public Builder haltMaxSteps(int v) { haltMaxSteps = v; return this; }
+        public Builder haltExplorationProb(double v) { haltExplorationProb = v; return this; }
+        public Builder noActContinue(boolean v) { noActContinue = v; return this; }
+        public Builder rmsNormEps(double v) { rmsNormEps = v; return this; }
+        public Builder ropeTheta(double v) { ropeTheta = v; return this; }
+        public Builder seqLen(int v) { seqLen = v; return this; }
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder numPuzzleIdentifiers(int v) { numPuzzleIdentifiers = v; return this; }
+        public Builder loss(LossKind v) { loss = v; return this; }
+
+        /** The config, checked: a TrmException names the first problem. */
+        public TrmConfig build() {
+            return new TrmConfig(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncoding,
+                    puzzleEmbNdim != null ? puzzleEmbNdim : hiddenSize, puzzleEmbLen, haltMaxSteps, haltExplorationProb,
+                    noActContinue, rmsNormEps, ropeTheta, seqLen, vocabSize, numPuzzleIdentifiers, loss);
+        }
     }
 
     public String toJson() {

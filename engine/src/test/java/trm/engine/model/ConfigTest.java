@@ -1,6 +1,7 @@
 package trm.engine.model;
 
 import org.junit.jupiter.api.Test;
+import trm.engine.LossKind;
 import trm.engine.TrmException;
 import trm.engine.cpu.CpuDevice;
 
@@ -52,6 +53,35 @@ class ConfigTest {
         // keys of the reference's files that do not change the computation are accepted
         String withExtras = TrmConfig.preset("sudoku-att").toJson().replaceFirst("\\{", "{\"name\": \"recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1\", \"H_layers\": 0, \"forward_dtype\": \"bfloat16\",");
         assertEquals(TrmConfig.preset("sudoku-att"), TrmConfig.fromJson(withExtras, "test"));
+    }
+
+    @Test
+    void buildersStartFromTheReferenceArchitecture() {
+        TrmConfig c = TrmConfig.builder().seqLen(81).vocabSize(11).build();
+        assertEquals(TrmConfig.preset("sudoku-att"), c);
+        assertEquals(512, c.puzzleEmbNdim(), "puzzle_emb_ndim follows hidden_size");
+        assertEquals(64, TrmConfig.builder().hiddenSize(64).seqLen(16).vocabSize(6).build().puzzleEmbNdim());
+        assertEquals(PosEncoding.ROPE, c.posEncoding());
+        assertEquals(LossKind.STABLEMAX, c.loss());
+        assertEquals(c, c.toBuilder().build());
+        TrmConfig narrow = c.toBuilder().hiddenSize(64).puzzleEmbNdim(64).lCycles(2).build();
+        assertEquals(64, narrow.hiddenSize());
+        assertEquals(2, narrow.lCycles());
+        assertEquals(c.hCycles(), narrow.hCycles());
+        assertMessage("seq_len", () -> TrmConfig.builder().build());
+        // the enums are written under the reference's names, as the shipped weights/*.json hold them
+        String json = TrmConfig.preset("sudoku-mlp").toJson();
+        assertTrue(json.contains("\"pos_encodings\" : \"none\"") && json.contains("\"loss_type\" : \"stablemax\""), json);
+        assertEquals(LossKind.STABLEMAX, TrmConfig.fromJson(json.replace("\"stablemax\"", "\"stablemax_cross_entropy\""), "test").loss());
+    }
+
+    @Test
+    void theShippedConfigAndCheckpointStillLoad() {
+        TrmConfig json = TrmConfig.read(java.nio.file.Path.of("../weights/sudoku6-mlp.json"));
+        TrmConfig stored = trm.engine.io.ModelCheckpoint.config(trm.engine.io.Safetensors.read(java.nio.file.Path.of("../weights/sudoku6-mlp.safetensors")));
+        assertEquals(json, stored);
+        assertEquals(TrmConfig.builder().hiddenSize(64).hCycles(2).lCycles(2).mlpT(true).posEncoding(PosEncoding.NONE).puzzleEmbLen(1)
+                .haltMaxSteps(6).seqLen(36).vocabSize(8).build(), json);
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import trm.engine.Device;
+import trm.engine.Covers;
 import trm.engine.GradCheck;
 import trm.engine.Ops;
 import trm.engine.Tensor;
@@ -47,6 +48,7 @@ class SupervisionStepTest {
         return s * scale;
     }
 
+    @Covers({"attentionMix", "attentionMixBackward", "channelMlp", "channelMlpBackward", "tokenMix", "tokenMixBackward"})
     @ParameterizedTest(name = "mlp_t={0} pos={1}")
     @CsvSource({"true,none", "false,rope", "false,learned"})
     void wholeStepGradientMatchesFiniteDifferences(boolean mlpT, String pos) {

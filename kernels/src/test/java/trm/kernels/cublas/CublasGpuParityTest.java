@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import trm.engine.cpu.Matmul;
-import trm.kernels.CudaRuntime;
-import trm.kernels.KernelRuntime;
-import trm.kernels.KernelSet;
-import trm.kernels.heavy.Gemm;
+import trm.kernels.runtime.CudaRuntime;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.KernelSet;
+import trm.kernels.launch.Gemm;
 
 /**
  * On a GPU with cuBLAS: Cublas.linearForward / backwardInput / backwardWeight against our WMMA

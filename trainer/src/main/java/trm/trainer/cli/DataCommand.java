@@ -42,8 +42,7 @@ final class DataCommand {
                 System.out.println(r.summary());
                 return 0;
             }
-            SudokuGeometry g = SudokuGeometry.forSideOrNull(size);
-            if (g == null) throw new TrmException("cannot generate " + size + "×" + size + " Sudoku (sizes: 4, 6, 9)");
+            SudokuGeometry g = SudokuGeometry.forSide(size);
             if (generate < 1) throw new TrmException("--generate needs a positive count");
             List<SudokuExample> puzzles = new SudokuGenerator(g, seed)
                     .generate(generate, new SudokuGenerator.Target(minRating, 0, 10_000), "generated-" + size + "x" + size);

@@ -7,8 +7,8 @@ import trm.engine.TrmException;
 import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
 import trm.trainer.Metrics;
-import trm.trainer.Sample;
-import trm.trainer.SudokuSource;
+import trm.trainer.data.Sample;
+import trm.trainer.data.sudoku.SudokuData;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +35,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
-        List<Sample> samples = SudokuSource.testSamples(SudokuInput.load(data, null, 0));
+        List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
         if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
         if (samples.getFirst().inputs().length != model.config.seqLen())
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "

@@ -32,10 +32,10 @@ final class InfoCommand implements Callable<Integer> {
         ParamLayout layout = new ParamLayout(c);
         System.out.printf("%s: D=%d, %s, L_layers=%d, T=H_cycles=%d, n=L_cycles=%d, N_sup=%d%n",
                 weights != null ? weights : config != null ? config : preset, c.hiddenSize(),
-                c.mlpT() ? "MLP-mixer over tokens" : "attention, " + c.numHeads() + " heads of " + c.headDim() + ", " + c.posEncodings() + " positions",
+                c.mlpT() ? "MLP-mixer over tokens" : "attention, " + c.numHeads() + " heads of " + c.headDim() + ", " + c.posEncoding().key() + " positions",
                 c.layers(), c.hCycles(), c.lCycles(), c.haltMaxSteps());
         System.out.printf("sequence: %d cells + %d puzzle-embedding prefix = %d positions; vocab %d; loss %s%n",
-                c.seqLen(), c.prefixLen(), c.totalLen(), c.vocabSize(), c.lossType());
+                c.seqLen(), c.prefixLen(), c.totalLen(), c.vocabSize(), c.loss().key());
         System.out.printf("network applications per supervision step: %d (%d back-propagated)%n",
                 c.hCycles() * (c.lCycles() + 1), c.lCycles() + 1);
         for (ParamLayout.Param p : layout.params())

@@ -7,15 +7,9 @@ import trm.engine.Devices;
 import trm.engine.TrmException;
 import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
-import trm.trainer.Sample;
-import trm.trainer.data.sudoku.LinePuzzle;
-import trm.trainer.data.sudoku.PuzzleLines;
-import trm.trainer.data.sudoku.SolveResult;
-import trm.trainer.data.sudoku.SudokuGenerator;
-import trm.trainer.data.sudoku.SudokuGeometry;
-import trm.trainer.data.sudoku.SudokuRules;
-import trm.trainer.data.sudoku.SudokuSolver;
-import trm.trainer.data.sudoku.SudokuText;
+import trm.trainer.data.Sample;
+import trm.trainer.data.Task;
+import trm.trainer.data.sudoku.SudokuTask;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +18,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
-                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1..4..3..2..4..1"})
+                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2."})
 final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
@@ -40,63 +34,51 @@ final class SolveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
-        SudokuGeometry g = SudokuGeometry.forCellCountOrNull(model.config.seqLen());
-        if (g == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
+        SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
+        if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
         List<int[]> grids = new ArrayList<>();
-        for (String p : puzzles) grids.add(SudokuText.parse(p));
-        if (file != null) for (LinePuzzle lp : PuzzleLines.readAll(file)) if (grids.size() < limit) grids.add(lp.question());
+        for (String p : puzzles) grids.add(task.parse(p));
+        if (file != null) grids.addAll(task.readPuzzles(file, Math.max(0, limit - grids.size())));
         if (grids.isEmpty()) {
-            grids.add(new SudokuGenerator(g, seed).generate(SudokuGenerator.Target.any(), "example").question());
-            System.out.println("No puzzle given: solving a freshly generated " + g.size() + "×" + g.size() + " puzzle (seed " + seed + ").");
+            grids.add(task.example(seed));
+            int n = task.geometry().size();
+            System.out.println("No puzzle given: solving a freshly generated " + n + "×" + n + " puzzle (seed " + seed + ").");
         }
-        List<Sample> samples = new ArrayList<>();
-        for (int[] q : grids) {
-            if (q.length != g.cellCount())
-                throw new TrmException("puzzle has " + q.length + " cells but the model solves " + g.size() + "×" + g.size() + " grids (" + g.cellCount() + " cells)");
-            String problem = SudokuRules.cluesProblem(g, q);
-            if (problem != null) throw new TrmException("invalid puzzle: " + problem);
-            int[] tokens = new int[q.length];
-            for (int i = 0; i < q.length; i++) tokens[i] = q[i] + 1;
-            samples.add(new Sample(tokens, null, 0));
-        }
-        Inference inf = new Inference(model, 1);
-        int solved = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            long t0 = System.nanoTime();
-            Inference.Answer a = inf.solve(List.of(samples.get(i)), !noEarlyHalt, trace).getFirst();
-            double ms = (System.nanoTime() - t0) / 1e6;
-            int[] q = grids.get(i), answer = digits(a.prediction());
-            System.out.println("puzzle:");
-            System.out.println(Grids.render(g, q, null));
-            if (trace) {
-                int[] prev = q;
-                for (int s = 0; s < a.trace().size(); s++) {
-                    int[] step = digits(a.trace().get(s));
-                    System.out.printf("after supervision step %d (%d cells wrong by the rules, * = changed):%n", s + 1, Grids.conflicts(g, step));
-                    System.out.println(Grids.render(g, step, prev));
-                    prev = step;
-                }
-            }
-            boolean valid = SudokuRules.solves(g, q, answer);
-            if (valid) solved++;
-            System.out.println("answer:");
-            System.out.println(Grids.render(g, answer, null));
-            System.out.printf("%s | %d supervision step%s | halting confidence %.3f | %.1f ms on %s%n",
-                    valid ? "valid solution" : "NOT a valid solution (" + Grids.conflicts(g, answer) + " cells repeat a digit in a row, column or box)",
-                    a.stepsUsed(), a.stepsUsed() == 1 ? "" : "s", a.haltConfidence(), ms, device);
-            if (!valid) {
-                SolveResult exact = SudokuSolver.solve(g, q);
-                if (exact.outcome() != SolveResult.Outcome.UNIQUE)
-                    System.out.println("note: the exact solver says this puzzle has " + (exact.outcome() == SolveResult.Outcome.MULTIPLE ? "several solutions" : "no solution"));
-            }
-        }
-        if (samples.size() > 1) System.out.printf("%d of %d solved%n", solved, samples.size());
+        solve(model, task, grids);
         return 0;
     }
 
-    private static int[] digits(int[] tokens) {
-        int[] d = new int[tokens.length];
-        for (int i = 0; i < tokens.length; i++) d[i] = Math.max(0, tokens[i] - 1);
-        return d;
+    /** Runs the model on each puzzle and prints the puzzle, the answer (and with --trace every step's) and whether it solves it. */
+    private <G> void solve(TrmModel model, Task<G> task, List<G> grids) {
+        Inference inf = new Inference(model, 1);
+        int solved = 0;
+        for (G q : grids) {
+            long t0 = System.nanoTime();
+            Inference.Answer a = inf.solve(List.of(new Sample(task.encode(q), null, 0)), !noEarlyHalt, trace).getFirst();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            G answer = task.decode(a.prediction());
+            System.out.println("puzzle:");
+            System.out.println(task.render(q, null));
+            if (trace) {
+                G prev = q;
+                for (int s = 0; s < a.trace().size(); s++) {
+                    G step = task.decode(a.trace().get(s));
+                    String why = task.whyNotSolved(q, step);
+                    System.out.printf("after supervision step %d (%s; * = changed):%n", s + 1, why == null ? "solved" : why);
+                    System.out.println(task.render(step, prev));
+                    prev = step;
+                }
+            }
+            String why = task.whyNotSolved(q, answer);
+            if (why == null) solved++;
+            System.out.println("answer:");
+            System.out.println(task.render(answer, null));
+            System.out.printf("%s | %d supervision step%s | halting confidence %.3f | %.1f ms on %s%n",
+                    why == null ? "valid solution" : "NOT a valid solution (" + why + ")",
+                    a.stepsUsed(), a.stepsUsed() == 1 ? "" : "s", a.haltConfidence(), ms, device);
+            String note = why == null ? null : task.noteOnPuzzle(q);
+            if (note != null) System.out.println("note: " + note);
+        }
+        if (grids.size() > 1) System.out.printf("%d of %d solved%n", solved, grids.size());
     }
 }

@@ -8,11 +8,14 @@ import trm.engine.Devices;
 import trm.engine.TrmException;
 import trm.engine.model.TrmConfig;
 import trm.trainer.Metrics;
-import trm.trainer.Sample;
-import trm.trainer.SudokuSource;
+import trm.trainer.Optimizer;
 import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
+import trm.trainer.data.sudoku.SudokuData;
 import trm.trainer.data.sudoku.SudokuDataset;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,10 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer evalSize;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or sim (default: ${DEFAULT-VALUE})")
     String device;
-    @Option(names = "--batch", defaultValue = "768", description = "slots per step (default: ${DEFAULT-VALUE})")
-    int batch;
-    @Option(names = "--steps", defaultValue = "65100", description = "optimizer steps (default: ${DEFAULT-VALUE}, the reference's Sudoku run)")
-    long steps;
+    @Option(names = "--batch", description = "slots per step (default: 768)")
+    Integer batch;
+    @Option(names = "--steps", description = "optimizer steps (default: 65100, the reference's Sudoku run; with --resume: the checkpoint's)")
+    Long steps;
     @Option(names = "--eval-interval", defaultValue = "0", description = "evaluate (and checkpoint) every N steps; 0: at the end only")
     long evalInterval;
     @Option(names = "--log-interval", defaultValue = "10", description = "steps between progress/metrics lines (default: ${DEFAULT-VALUE})")
@@ -55,13 +58,13 @@ final class TrainCommand implements Callable<Integer> {
     Path run;
     @Option(names = "--resume", description = "continue the run in --run from its checkpoint")
     boolean resume;
-    @Option(names = "--lr", defaultValue = "1e-4") double lr;
-    @Option(names = "--warmup", defaultValue = "2000", description = "linear warm-up steps") long warmup;
-    @Option(names = "--weight-decay", defaultValue = "1.0") double weightDecay;
-    @Option(names = "--puzzle-lr", defaultValue = "1e-4", description = "SignSGD lr of the puzzle embedding") double puzzleLr;
-    @Option(names = "--optimizer", defaultValue = "adam-atan2", description = "adam-atan2 or adamw") String optimizer;
+    @Option(names = "--lr", description = "(default: 1e-4)") Double lr;
+    @Option(names = "--warmup", description = "linear warm-up steps (default: 2000)") Long warmup;
+    @Option(names = "--weight-decay", description = "of the weights and the puzzle embedding (default: 1.0)") Double weightDecay;
+    @Option(names = "--puzzle-lr", description = "SignSGD lr of the puzzle embedding (default: 1e-4)") Double puzzleLr;
+    @Option(names = "--optimizer", description = "adam-atan2 or adamw (default: adam-atan2)") String optimizer;
     @Option(names = "--no-ema", description = "evaluate and save the live weights instead of their EMA") boolean noEma;
-    @Option(names = "--ema-rate", defaultValue = "0.999", description = "EMA decay (default: ${DEFAULT-VALUE}; lower it for short runs)") double emaRate;
+    @Option(names = "--ema-rate", description = "EMA decay (default: 0.999; lower it for short runs)") Double emaRate;
     @Option(names = "--no-augment", description = "train on the puzzles as given (no digit/band/stack permutations)") boolean noAugment;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--hidden", description = "override hidden_size") Integer hidden;
@@ -80,22 +83,21 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(run);
         Path ckpt = run.resolve("checkpoint.safetensors");
-        SudokuDataset train = SudokuInput.load(data, subsample, seed);
+        SudokuDataset train = SudokuData.load(data, subsample, seed);
         var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuSource.testSamples(SudokuInput.load(testData, null, seed));
+        List<Sample> test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
         if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
         Device dev = Devices.open(device);
 
         Trainer trainer;
         if (resume) {
             if (!Files.exists(ckpt)) throw new TrmException("nothing to resume: " + ckpt + " does not exist");
-            trainer = Trainer.resume(ckpt, dev, source, steps);
+            trainer = Trainer.resume(ckpt, dev, source, steps == null ? 0 : steps);
             System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + trainer.options.steps());
         } else {
             if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-            TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(train);
-            TrainOptions options = new TrainOptions(batch, steps, lr, 1.0, warmup, 0.9, 0.95, weightDecay, puzzleLr, weightDecay,
-                    optimizer, 1e-8, !noEma, emaRate, seed);
+            TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source);
+            TrainOptions options = trainingOptions();
             trainer = new Trainer(config, options, dev, source);
             Files.writeString(run.resolve("config.json"), config.toJson());
             Files.writeString(run.resolve("train_options.json"), options.toJson());
@@ -128,24 +130,33 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The preset, sized to the data (seq_len and vocab come from the puzzles, as in the reference) and overridden. */
-    private TrmConfig architecture(SudokuDataset train) throws IOException {
-        TrmConfig c = TrmConfig.preset(preset).withSeqLen(train.sequenceLength(), train.vocabSize());
-        if (hidden == null && layers == null && hCycles == null && lCycles == null && haltMaxSteps == null && puzzleEmbLen == null
-                && expansion == null) return c;
-        String json = c.toJson();
-        var node = (ObjectNode) MetricsFormat.JSON.readTree(json);
-        if (hidden != null) {
-            node.put("hidden_size", hidden);
-            node.put("puzzle_emb_ndim", Math.min(node.get("puzzle_emb_ndim").asInt(), hidden));
-        }
-        if (layers != null) node.put("L_layers", layers);
-        if (hCycles != null) node.put("H_cycles", hCycles);
-        if (lCycles != null) node.put("L_cycles", lCycles);
-        if (haltMaxSteps != null) node.put("halt_max_steps", haltMaxSteps);
-        if (puzzleEmbLen != null) node.put("puzzle_emb_len", puzzleEmbLen);
-        if (expansion != null) node.put("expansion", expansion);
-        return TrmConfig.fromJson(node.toString(), "command line");
+    /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
+    private TrmConfig architecture(SampleSource train) {
+        TrmConfig p = TrmConfig.preset(preset);
+        TrmConfig.Builder c = p.toBuilder().seqLen(train.seqLen()).vocabSize(train.vocabSize())
+                .numPuzzleIdentifiers(train.numPuzzleIdentifiers());
+        if (hidden != null) c.hiddenSize(hidden).puzzleEmbNdim(Math.min(p.puzzleEmbNdim(), hidden));
+        if (layers != null) c.layers(layers);
+        if (hCycles != null) c.hCycles(hCycles);
+        if (lCycles != null) c.lCycles(lCycles);
+        if (haltMaxSteps != null) c.haltMaxSteps(haltMaxSteps);
+        if (puzzleEmbLen != null) c.puzzleEmbLen(puzzleEmbLen);
+        if (expansion != null) c.expansion(expansion);
+        return c.build();
+    }
+
+    /** The reference's Sudoku run ({@link TrainOptions#builder()}) with what the command line sets. */
+    private TrainOptions trainingOptions() {
+        TrainOptions.Builder o = TrainOptions.builder().seed(seed).ema(!noEma);
+        if (batch != null) o.batch(batch);
+        if (steps != null) o.steps(steps);
+        if (lr != null) o.lr(lr);
+        if (warmup != null) o.warmupSteps(warmup);
+        if (weightDecay != null) o.weightDecay(weightDecay).puzzleEmbWeightDecay(weightDecay);
+        if (puzzleLr != null) o.puzzleEmbLr(puzzleLr);
+        if (optimizer != null) o.optimizer(Optimizer.parse(optimizer));
+        if (emaRate != null) o.emaRate(emaRate);
+        return o.build();
     }
 
     private static void appendJson(Path file, String kind, long step, Metrics m) throws IOException {

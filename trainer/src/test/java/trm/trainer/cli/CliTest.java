@@ -4,13 +4,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trm.engine.cpu.CpuDevice;
+import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
-import trm.trainer.SudokuSource;
 import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
+import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,9 +50,11 @@ class CliTest {
     @BeforeAll
     static void model() {
         var g = SudokuGeometry.MINI;
-        TrmConfig c = new TrmConfig(32, 2, 2, 1, 1, 1, true, "none", 32, 1, 3, 0.1, true, 1e-5, 10000, 16, 6, 1, "stablemax");
+        TrmConfig c = TrmConfig.builder().hiddenSize(32).numHeads(2).expansion(2).layers(1).hCycles(1).lCycles(1).mlpT(true)
+                .posEncoding(PosEncoding.NONE).puzzleEmbLen(1).haltMaxSteps(3).seqLen(16).vocabSize(6).build();
         var data = new SudokuDataset(new SudokuGenerator(g, 1).generate(20, SudokuGenerator.Target.any(), "t"));
-        Trainer t = new Trainer(c, new TrainOptions(4, 2, 1e-3, 1, 0, 0.9, 0.95, 0.1, 1e-3, 0.1, "adam-atan2", 1e-8, true, 0.9, 0),
+        Trainer t = new Trainer(c, TrainOptions.builder().batch(4).steps(2).lr(1e-3).warmupSteps(0).weightDecay(0.1)
+                        .puzzleEmbLr(1e-3).puzzleEmbWeightDecay(0.1).emaRate(0.9).build(),
                 new CpuDevice(), new SudokuSource(data, 0, true));
         t.trainStep();
         weights = dir.resolve("m.safetensors");
@@ -134,7 +137,7 @@ class CliTest {
 
     @Test
     void trainsAndSolvesOnTheSimulator() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.SimRuntime.unavailableReason(trm.kernels.KernelSet.MAIN).isEmpty(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.runtime.SimRuntime.unavailableReason(trm.kernels.runtime.KernelSet.MAIN).isEmpty(),
                 "sim device unavailable (no g++ at build time)");
         Path run = dir.resolve("simrun");
         Result t = run("train", "--device", "sim", "--data", "gen:4:20:0:1", "--hidden", "64", "--steps", "2", "--batch", "2",

@@ -21,8 +21,8 @@ import trm.engine.model.TrmModel;
 import trm.engine.model.TrmWeights;
 import trm.engine.model.Workspace;
 import trm.trainer.Metrics;
-import trm.trainer.Sample;
-import trm.trainer.SampleSource;
+import trm.trainer.data.Sample;
+import trm.trainer.data.SampleSource;
 import trm.trainer.Trainer;
 
 import java.nio.file.Path;

@@ -6,37 +6,34 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 import trm.engine.TrmException;
+import trm.trainer.data.Sample;
 
 /**
- * A fixed list of Sudoku examples of one geometry, turned into model tokens.
- *
- * <p>Tokens: a cell's value v (0 = blank) becomes v + 1, so a blank is 1 and digits are 2..n+1;
- * PAD (0) never occurs in a Sudoku but keeps the vocabulary ({@code n + 2}, 11 for 9×9) shared
- * with the padded tasks. Labels are the answer's digits + 1, and every cell is supervised.
+ * A fixed list of Sudoku examples of one geometry, with seeded epochs and subsamples, turned
+ * into model samples by the geometry's {@link SudokuTask} (question → inputs, answer → labels).
  */
 public final class SudokuDataset {
-    public static final int PAD = 0;
-    public static final int BLANK = 1;
-
     private final List<SudokuExample> examples;
     private final SudokuGeometry geometry;
+    private final SudokuTask task;
 
     /**
-     * One sample of an epoch.
+     * One draw of an epoch.
      *
      * @param index   the example's index in this dataset
      * @param example the (possibly augmented) example
-     * @param inputs  question tokens, one per cell
-     * @param labels  answer tokens, one per cell
+     * @param sample  what the model sees of it: question tokens, answer tokens, puzzle id 0
      */
-    public record Sample(int index, SudokuExample example, int[] inputs, int[] labels) {}
+    public record Draw(int index, SudokuExample example, Sample sample) {}
 
     public SudokuDataset(List<SudokuExample> examples) {
         if (examples.isEmpty()) throw new TrmException("a Sudoku dataset needs at least one puzzle");
         this.examples = List.copyOf(examples);
         this.geometry = examples.getFirst().geometry();
+        this.task = SudokuTask.of(geometry);
         for (int i = 0; i < this.examples.size(); i++) {
             if (this.examples.get(i).geometry() != geometry) {
                 throw new TrmException("puzzle " + i + " is " + this.examples.get(i).geometry()
@@ -85,26 +82,16 @@ public final class SudokuDataset {
     public SudokuExample get(int index) { return examples.get(index); }
     public List<SudokuExample> examples() { return examples; }
     public SudokuGeometry geometry() { return geometry; }
-    public int vocabSize() { return geometry.vocabSize(); }
-    public int sequenceLength() { return geometry.cellCount(); }
+    public SudokuTask task() { return task; }
 
-    /** Question tokens: value + 1 per cell (blank → 1). */
-    public static int[] inputTokens(SudokuExample e) {
-        int[] tokens = new int[e.geometry().cellCount()];
-        for (int c = 0; c < tokens.length; c++) tokens[c] = e.question(c) + 1;
-        return tokens;
+    /** Example {@code index} without augmentation (evaluation). */
+    public Draw draw(int index) {
+        return toDraw(index, examples.get(index));
     }
 
-    /** Answer tokens: digit + 1 per cell; every cell is a target. */
-    public static int[] labelTokens(SudokuExample e) {
-        int[] tokens = new int[e.geometry().cellCount()];
-        for (int c = 0; c < tokens.length; c++) tokens[c] = e.answer(c) + 1;
-        return tokens;
-    }
-
-    /** The sample for example {@code index} without augmentation (evaluation). */
-    public Sample sample(int index) {
-        return toSample(index, examples.get(index));
+    /** Every example once, unaugmented, in order: a test set. */
+    public List<Sample> testSamples() {
+        return IntStream.range(0, examples.size()).mapToObj(i -> draw(i).sample()).toList();
     }
 
     /**
@@ -126,7 +113,7 @@ public final class SudokuDataset {
      * each freshly augmented (if asked) from (seed, epoch, position). Epochs are independent, so
      * any epoch can be replayed without running the ones before it.
      */
-    public Iterator<Sample> epoch(long seed, int epoch, boolean augment) {
+    public Iterator<Draw> epoch(long seed, int epoch, boolean augment) {
         int[] order = permutation(examples.size(), Seeds.random(Seeds.derive(seed, epoch)));
         return new Iterator<>() {
             private int position;
@@ -135,7 +122,7 @@ public final class SudokuDataset {
             public boolean hasNext() { return position < order.length; }
 
             @Override
-            public Sample next() {
+            public Draw next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 int index = order[position];
                 SudokuExample e = examples.get(index);
@@ -144,13 +131,13 @@ public final class SudokuDataset {
                     e = SudokuAugmentation.random(geometry, random).apply(e);
                 }
                 position++;
-                return toSample(index, e);
+                return toDraw(index, e);
             }
         };
     }
 
-    private static Sample toSample(int index, SudokuExample e) {
-        return new Sample(index, e, inputTokens(e), labelTokens(e));
+    private Draw toDraw(int index, SudokuExample e) {
+        return new Draw(index, e, new Sample(task.encode(e.question()), task.encode(e.answer()), 0));
     }
 
     private static int[] permutation(int size, RandomGenerator random) {

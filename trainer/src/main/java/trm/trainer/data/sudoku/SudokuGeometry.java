@@ -76,6 +76,13 @@ public final class SudokuGeometry {
         return null;
     }
 
+    /** The geometry whose grid has {@code n × n} cells; any other side is a user error. */
+    public static SudokuGeometry forSide(int n) {
+        SudokuGeometry g = forSideOrNull(n);
+        if (g == null) throw new TrmException("no " + n + "×" + n + " Sudoku (sizes: 4, 6, 9)");
+        return g;
+    }
+
     /** The geometry whose grid has this many cells (16, 36 or 81), or null if none does. */
     public static SudokuGeometry forCellCountOrNull(int cells) {
         for (SudokuGeometry g : ALL) if (g.cellCount() == cells) return g;
@@ -96,8 +103,6 @@ public final class SudokuGeometry {
     public int stackCount() { return n / boxCols; }
     /** Transposing maps boxes onto boxes only when they are square. */
     public boolean boxesSquare() { return boxRows == boxCols; }
-    /** Model vocabulary: PAD 0, blank 1, digits 2..n+1. */
-    public int vocabSize() { return n + 2; }
     /** Bit mask with one bit per digit: bit d-1 for digit d. */
     public int allDigitsMask() { return (1 << n) - 1; }
 

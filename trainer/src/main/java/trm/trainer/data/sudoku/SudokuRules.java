@@ -45,6 +45,20 @@ public final class SudokuRules {
                 && agreementProblem(g, question, answer) == null;
     }
 
+    /** Cells that hold no digit or share their digit with a peer (row, column or box). */
+    public static int conflicts(SudokuGeometry g, int[] cells) {
+        int n = g.size(), bad = 0;
+        for (int i = 0; i < cells.length; i++) {
+            int v = cells[i];
+            if (v < 1 || v > n) { bad++; continue; }
+            for (int j = 0; j < cells.length; j++) {
+                if (i == j || cells[j] != v) continue;
+                if (g.row(i) == g.row(j) || g.col(i) == g.col(j) || g.box(i) == g.box(j)) { bad++; break; }
+            }
+        }
+        return bad;
+    }
+
     public static int clueCount(int[] cells) {
         int count = 0;
         for (int v : cells) if (v != 0) count++;

@@ -3,8 +3,9 @@ package trm.trainer.data.sudoku;
 import trm.engine.TrmException;
 
 /**
- * The one-character-per-cell text form of a grid, row-major: digits 1..n, and '.' or '0' for
- * a blank. Used by the puzzle-per-line files and by the CSV columns.
+ * Grids as text. The one-character-per-cell form, row-major: digits 1..n, and '.' or '0' for
+ * a blank, used by the puzzle-per-line files, the CSV columns and the command line; and the
+ * boxed form for a terminal ({@link #render}).
  */
 public final class SudokuText {
     private SudokuText() {}
@@ -55,6 +56,29 @@ public final class SudokuText {
         char[] text = new char[cells.length];
         for (int i = 0; i < cells.length; i++) text[i] = cells[i] == 0 ? '.' : (char) ('0' + cells[i]);
         return new String(text);
+    }
+
+    /**
+     * The grid with box separators, one row per line, '.' for blank; cells that differ from
+     * {@code previous} (unless null) are marked with '*'.
+     */
+    public static String render(SudokuGeometry g, int[] cells, int[] previous) {
+        StringBuilder sb = new StringBuilder();
+        int n = g.size();
+        for (int r = 0; r < n; r++) {
+            if (r > 0 && r % g.boxRows() == 0) {
+                for (int c = 0; c < n; c++) sb.append(c > 0 && c % g.boxCols() == 0 ? "-+" : "").append("---");
+                sb.append('\n');
+            }
+            for (int c = 0; c < n; c++) {
+                if (c > 0 && c % g.boxCols() == 0) sb.append(" |");
+                int v = cells[g.cell(r, c)];
+                boolean changed = previous != null && previous[g.cell(r, c)] != v;
+                sb.append(' ').append(v == 0 ? "." : Integer.toString(v)).append(changed ? '*' : ' ');
+            }
+            if (r < n - 1) sb.append('\n');
+        }
+        return sb.toString();
     }
 
     private static String describe(char ch) {

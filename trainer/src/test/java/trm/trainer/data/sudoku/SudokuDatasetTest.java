@@ -18,20 +18,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import trm.engine.TrmException;
+import trm.trainer.data.Sample;
 
 class SudokuDatasetTest {
     private static final SudokuDataset SIX = new SudokuDataset(
             new SudokuGenerator(SudokuGeometry.SIX, 21).generate(40, SudokuGenerator.Target.any(), "gen"));
 
     @Test
-    void tokensAreValuePlusOneAndEveryCellIsLabelled() {
+    void samplesAreTheTasksTokensAndEveryCellIsLabelled() {
         SudokuExample e = new SudokuExample(SudokuGeometry.MINI, SudokuText.parse("1.3.3.1.2.4.4.2."),
                 SudokuText.parse("1234341221434321"), 0, "hand");
-        assertArrayEquals(new int[] {2, 1, 4, 1, 4, 1, 2, 1, 3, 1, 5, 1, 5, 1, 3, 1}, SudokuDataset.inputTokens(e));
-        assertArrayEquals(new int[] {2, 3, 4, 5, 4, 5, 2, 3, 3, 2, 5, 4, 5, 4, 3, 2}, SudokuDataset.labelTokens(e));
         SudokuDataset d = new SudokuDataset(List.of(e));
-        assertEquals(6, d.vocabSize());
-        assertEquals(16, d.sequenceLength());
+        assertArrayEquals(new int[] {2, 1, 4, 1, 4, 1, 2, 1, 3, 1, 5, 1, 5, 1, 3, 1}, d.draw(0).sample().inputs());
+        assertArrayEquals(new int[] {2, 3, 4, 5, 4, 5, 2, 3, 3, 2, 5, 4, 5, 4, 3, 2}, d.draw(0).sample().labels());
+        assertEquals(6, d.task().vocabSize());
+        assertEquals(16, d.task().seqLen());
+        assertEquals(1, d.testSamples().size());
     }
 
     @Test
@@ -39,13 +41,13 @@ class SudokuDatasetTest {
         List<SudokuConverter.Rejected> rejected = new ArrayList<>();
         SudokuDataset d = new SudokuDataset(SudokuConverter.solveAll(
                 SharedData.firstPuzzles(SharedData.MAGICTOUR, 20), "magictour", rejected));
-        assertEquals(11, d.vocabSize());
+        assertEquals(11, d.task().vocabSize());
         for (int i = 0; i < d.size(); i++) {
-            SudokuDataset.Sample s = d.sample(i);
+            Sample s = d.draw(i).sample();
             for (int c = 0; c < 81; c++) {
-                assertTrue(s.inputs()[c] >= SudokuDataset.BLANK && s.inputs()[c] < 11);
+                assertTrue(s.inputs()[c] >= SudokuTask.BLANK && s.inputs()[c] < 11);
                 assertTrue(s.labels()[c] >= 2 && s.labels()[c] < 11);
-                if (s.inputs()[c] != SudokuDataset.BLANK) assertEquals(s.inputs()[c], s.labels()[c]);
+                if (s.inputs()[c] != SudokuTask.BLANK) assertEquals(s.inputs()[c], s.labels()[c]);
             }
         }
     }
@@ -88,8 +90,8 @@ class SudokuDatasetTest {
         assertEquals(order, indices(SIX.epoch(7, 0, true)));
         assertNotEquals(order, indices(SIX.epoch(7, 1, false)));
         assertNotEquals(order, indices(SIX.epoch(8, 0, false)));
-        Iterator<SudokuDataset.Sample> plain = SIX.epoch(7, 0, false);
-        SudokuDataset.Sample first = plain.next();
+        Iterator<SudokuDataset.Draw> plain = SIX.epoch(7, 0, false);
+        SudokuDataset.Draw first = plain.next();
         assertEquals(SIX.get(first.index()), first.example());
     }
 
@@ -101,14 +103,15 @@ class SudokuDatasetTest {
         int repeated = 0;
         for (SudokuExample e : examples(SIX.epoch(5, 1, true))) if (seen.contains(e)) repeated++;
         assertTrue(repeated <= 1, repeated + " samples repeated their augmentation from epoch 0");
-        Iterator<SudokuDataset.Sample> it = SIX.epoch(5, 2, true);
+        Iterator<SudokuDataset.Draw> it = SIX.epoch(5, 2, true);
+        SudokuTask task = SudokuTask.of(SudokuGeometry.SIX);
         while (it.hasNext()) {
-            SudokuDataset.Sample s = it.next();
+            SudokuDataset.Draw s = it.next();
             SudokuExample original = SIX.get(s.index());
             assertTrue(SudokuRules.solves(SudokuGeometry.SIX, s.example().question(), s.example().answer()));
             assertEquals(original.clueCount(), s.example().clueCount());
-            assertArrayEquals(SudokuDataset.inputTokens(s.example()), s.inputs());
-            assertArrayEquals(SudokuDataset.labelTokens(s.example()), s.labels());
+            assertArrayEquals(task.encode(s.example().question()), s.sample().inputs());
+            assertArrayEquals(task.encode(s.example().answer()), s.sample().labels());
         }
         assertFalse(it.hasNext());
     }
@@ -121,13 +124,13 @@ class SudokuDatasetTest {
         assertThrows(TrmException.class, () -> new SudokuDataset(List.of()));
     }
 
-    private static List<Integer> indices(Iterator<SudokuDataset.Sample> it) {
+    private static List<Integer> indices(Iterator<SudokuDataset.Draw> it) {
         List<Integer> out = new ArrayList<>();
         it.forEachRemaining(s -> out.add(s.index()));
         return out;
     }
 
-    private static List<SudokuExample> examples(Iterator<SudokuDataset.Sample> it) {
+    private static List<SudokuExample> examples(Iterator<SudokuDataset.Draw> it) {
         List<SudokuExample> out = new ArrayList<>();
         it.forEachRemaining(s -> out.add(s.example()));
         return out;

@@ -21,7 +21,6 @@ class SudokuGeometryTest {
     void sizesAndLookups() {
         assertEquals(4, SudokuGeometry.MINI.size());
         assertEquals(36, SudokuGeometry.SIX.cellCount());
-        assertEquals(11, SudokuGeometry.CLASSIC.vocabSize());
         assertEquals(3, SudokuGeometry.SIX.bandCount());   // bands of 2 rows
         assertEquals(2, SudokuGeometry.SIX.stackCount());  // stacks of 3 columns
         assertFalse(SudokuGeometry.SIX.boxesSquare());

@@ -1,0 +1,58 @@
+package trm.kernels.launch;
+
+import static trm.kernels.runtime.KernelArg.i32;
+import static trm.kernels.runtime.KernelArg.ptr;
+
+import trm.engine.TrmException;
+import trm.kernels.runtime.Dim3;
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.Launch;
+
+/**
+ * Launches the flash-style attention kernels of {@code attention.cu}: non-causal multi-head
+ * attention, head_dim 64, fp32, over qkv [B, L, 3·H·64] ([q heads | k heads | v heads]), as
+ * the cpu reference's attention but without the [B, H, L, L] probabilities: forward saves the
+ * per-row logsumexp [B, H, L] and backward recomputes the scores. All pointers are device pointers
+ * to fp32; RoPE tables are optional (0).
+ */
+public final class Attention {
+    private Attention() {}
+
+    public static final int HEAD_DIM = 64;
+    static final int TILE = 64, THREADS = 256, LDS = HEAD_DIM + 1;
+    static final int DQ_SHARED = 3 * TILE * LDS * 4, DKDV_SHARED = (3 * TILE * LDS + 2 * TILE) * 4;
+
+    /** out [B, L, H·64] and lse [B, H, L] from qkv [B, L, 3·H·64] (q and k already rotated). */
+    public static void forward(KernelRuntime rt, long out, long lse, long qkv, int B, int L, int H) {
+        Dim3 grid = grid(B, L, H);
+        if (grid == null) return;
+        rt.launch(Launch.of("attention_fwd", grid, Dim3.of(THREADS), 0, ptr(qkv), ptr(out), ptr(lse), i32(L), i32(H)));
+    }
+
+    /** Floats of the {@code delta} workspace backward needs: B·H·L. */
+    public static long deltaFloats(int B, int L, int H) { return (long) B * H * L; }
+
+    /**
+     * dqkv [B, L, 3·H·64] (every element written) from dOut [B, L, H·64], the forward's qkv, out and
+     * lse, using {@code delta} ({@link #deltaFloats}) as workspace. With {@code ropeCos}/{@code ropeSin}
+     * (tables [L, 64], {@link trm.engine.model.RopeTables}) non-zero, the q and k gradients are
+     * rotated back (the transpose of RoPE), i.e. they are gradients w.r.t. the pre-RoPE q, k.
+     */
+    public static void backward(KernelRuntime rt, long dqkv, long dOut, long qkv, long out, long lse, long delta,
+                                long ropeCos, long ropeSin, int B, int L, int H) {
+        if ((ropeCos == 0) != (ropeSin == 0)) throw new TrmException("attention: give both RoPE tables or neither");
+        Dim3 grid = grid(B, L, H);
+        if (grid == null) return;
+        rt.launch(Launch.of("attention_bwd_dq", grid, Dim3.of(THREADS), DQ_SHARED,
+                ptr(qkv), ptr(out), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H)));
+        rt.launch(Launch.of("attention_bwd_dkdv", grid, Dim3.of(THREADS), DKDV_SHARED,
+                ptr(qkv), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H)));
+    }
+
+    private static Dim3 grid(int B, int L, int H) {
+        if (B < 0 || L < 0 || H < 0) throw new TrmException("attention: negative shape B=" + B + " L=" + L + " H=" + H);
+        if (B == 0 || L == 0 || H == 0) return null;
+        if ((long) B * H > 65535) throw new TrmException("attention: B·H = " + (long) B * H + " exceeds grid y (65535)");
+        return Dim3.of((L + TILE - 1) / TILE, B * H);
+    }
+}

@@ -1,0 +1,68 @@
+package trm.kernels.runtime;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where kernels run: a real GPU ({@link CudaRuntime}, JCuda driver API, kernels from the fatbin)
+ * or the CPU simulator ({@link SimRuntime}, the same .cu sources compiled by g++, loaded through
+ * FFM). Both share everything up to the final call: kernel lookup, argument checks against the
+ * kernel table, allocation bookkeeping and bounds checks, and the host/device copy counter.
+ *
+ * <p>Device memory is addressed by {@code long} device pointers. Work is ordered on one stream:
+ * launches, fills, device-to-device copies and copies from/to pinned host memory
+ * ({@link #allocHost}) are asynchronous on cuda, so call {@link #synchronize()} before reading a
+ * pinned buffer; copies from/to other host memory return when done. Errors are
+ * {@link trm.engine.TrmException}s with one-line messages.
+ */
+public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, CudaRuntime {
+
+    /** "cuda" or "sim". */
+    String name();
+
+    /** Allocates device memory (256-byte aligned); the contents are undefined. */
+    long alloc(long bytes);
+
+    void free(long devicePtr);
+
+    /** Allocates host memory for fast asynchronous copies (pinned on cuda). */
+    MemorySegment allocHost(long bytes);
+
+    void freeHost(MemorySegment hostBuffer);
+
+    /** Copies {@code bytes} from the start of {@code src} to device memory. Counted. */
+    void copyToDevice(MemorySegment src, long dstDevicePtr, long bytes);
+
+    /** Copies {@code bytes} of device memory to the start of {@code dst}. Counted. */
+    void copyToHost(long srcDevicePtr, MemorySegment dst, long bytes);
+
+    /** Copies within the device. Not a host/device copy: not counted. */
+    void copyDeviceToDevice(long srcDevicePtr, long dstDevicePtr, long bytes);
+
+    /** Sets {@code count} 32-bit words at {@code dstDevicePtr} to {@code value} (no host copy). */
+    void fill32(long dstDevicePtr, int value, long count);
+
+    /** Enqueues a kernel launch after checking it against the kernel table. */
+    void launch(Launch launch);
+
+    /** Waits until all enqueued work is done. */
+    void synchronize();
+
+    /** Host-to-device plus device-to-host copies made through this runtime so far. */
+    long hostDeviceCopies();
+
+    /** Records a point in the stream, for timing. */
+    Event record();
+
+    /** Frees what this runtime still holds. */
+    @Override void close();
+
+    /** A point in the runtime's stream. */
+    interface Event {
+        /** Milliseconds from {@code earlier} to this event, once both have completed (waits). */
+        float millisSince(Event earlier);
+    }
+
+    static KernelRuntime sim(KernelSet... sets) { return SimRuntime.open(sets); }
+
+    static KernelRuntime cuda(int device, KernelSet... sets) { return CudaRuntime.open(device, sets); }
+}

@@ -1,0 +1,110 @@
+package trm.kernels.launch;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import trm.kernels.runtime.KernelRuntime;
+import trm.kernels.runtime.KernelSet;
+import trm.kernels.runtime.SimRuntime;
+
+/** A simulator runtime for the heavy-kernel parity tests, with upload/download/poison helpers. */
+final class LauncherSim implements AutoCloseable {
+    /** fp32 quiet NaN: outputs are filled with it before a kernel runs, so unwritten elements show. */
+    static final int NAN_BITS = 0x7fc00000;
+    /** ‖out − ref‖ / ‖ref‖ bounds: bf16 operands with fp32 accumulation, and all-fp32 paths. */
+    static final double BF16_BOUND = 2e-2, FP32_BOUND = 1e-5;
+
+    final KernelRuntime rt = KernelRuntime.sim(KernelSet.MAIN);
+    private final List<Long> allocations = new ArrayList<>();
+    final Random random;
+
+    LauncherSim(long seed) { random = new Random(seed); }
+
+    long upload(float[] a) {
+        long p = alloc(a.length);
+        rt.copyToDevice(MemorySegment.ofArray(a), p, 4L * a.length);
+        return p;
+    }
+
+    long alloc(long floats) {
+        long p = rt.alloc(4L * Math.max(1, floats));
+        allocations.add(p);
+        return p;
+    }
+
+    /** A fresh buffer filled with NaN. */
+    long poisoned(long floats) {
+        long p = alloc(floats);
+        rt.fill32(p, NAN_BITS, floats);
+        return p;
+    }
+
+    float[] download(long p, int n) {
+        float[] a = new float[n];
+        rt.synchronize();
+        rt.copyToHost(p, MemorySegment.ofArray(a), 4L * n);
+        return a;
+    }
+
+    /** Uniform in [−scale, scale], never exactly zero. */
+    float[] random(int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            float v;
+            do v = (random.nextFloat() * 2f - 1f) * scale; while (v == 0f);
+            a[i] = v;
+        }
+        return a;
+    }
+
+    /** Like {@link #random} but every value exactly representable in bf16 (so bf16 staging is lossless). */
+    float[] randomBf16(int n, float scale) {
+        float[] a = random(n, scale);
+        for (int i = 0; i < n; i++) {
+            float v = Float.intBitsToFloat(Float.floatToRawIntBits(a[i]) & 0xffff0000);
+            a[i] = v != 0f ? v : scale;
+        }
+        return a;
+    }
+
+    static double relErr(float[] out, float[] ref) {
+        double d = 0, r = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (!Float.isFinite(out[i])) return Double.NaN;
+            double e = (double) out[i] - ref[i];
+            d += e * e;
+            r += (double) ref[i] * ref[i];
+        }
+        return Math.sqrt(d / r);
+    }
+
+    /** Asserts the relative error is below the bound (and that every element is finite) and prints it. */
+    static double check(String what, float[] out, float[] ref, double bound) {
+        double e = relErr(out, ref);
+        System.out.printf("[parity] %-48s rel err %.3e (bound %.0e)%n", what, e, bound);
+        assertTrue(e < bound, what + ": rel err " + e + " (bound " + bound + "; NaN means an element was not written)");
+        return e;
+    }
+
+    @Override public void close() {
+        for (long p : allocations) rt.free(p);
+        rt.close();
+    }
+
+    /** Skips a test class when the simulator library was not built. */
+    static final class Needed implements ExecutionCondition {
+        @Override public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return SimRuntime.unavailableReason(KernelSet.MAIN)
+                    .map(w -> ConditionEvaluationResult.disabled("sim device unavailable: " + w))
+                    .orElse(ConditionEvaluationResult.enabled("simulator library present"));
+        }
+    }
+}
