@@ -88,6 +88,8 @@ final class TrainCommand implements Callable<Integer> {
         SampleSource source;
         List<Sample> test;
         if (arc) { // ARC: the manifest's stream; periodic evaluation on the held-out test inputs as given (pass@k: trm eval)
+            if (testData != null || subsample != null || noAugment)
+                throw new TrmException("--test-data, --subsample and --no-augment are Sudoku's: arc: data holds its split and variants in its manifest");
             var arcData = ArcCommands.dataset(data);
             source = new ArcSource(arcData, seed);
             test = ArcCommands.heldOutOriginals(arcData, evalSize);
