@@ -3,7 +3,6 @@ package trm.trainer.data.arc;
 import trm.trainer.data.Sample;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -30,24 +29,24 @@ public final class ArcEvaluator {
     /** Evaluates the held-out tasks (the first {@code taskLimit}, when not null). */
     public static Result evaluate(ArcDataset data, Predictor model, int batch, Integer taskLimit) {
         ArcVoter voter = new ArcVoter();
-        List<ArcTask> tasks = data.evalTasks();
-        if (taskLimit != null && tasks.size() > taskLimit) tasks = tasks.subList(0, taskLimit);
-        java.util.Set<String> wanted = new java.util.HashSet<>();
-        for (ArcTask t : tasks) wanted.add(t.id());
-        Iterator<ArcDataset.EvalItem> items = data.evalItems();
+        List<ArcTask> tasks = new ArrayList<>();
         List<ArcDataset.EvalItem> chunk = new ArrayList<>(batch);
         long n = 0;
-        while (items.hasNext()) {
-            ArcDataset.EvalItem it = items.next();
-            if (!wanted.contains(data.tasks().get(it.task()).id())) continue;
-            chunk.add(it);
-            if (chunk.size() == batch || !items.hasNext()) {
-                n += vote(data, model, chunk, voter);
-                chunk.clear();
-            }
+        for (int t = 0; t < data.tasks().size() && (taskLimit == null || tasks.size() < taskLimit); t++) {
+            if (!data.heldOut(data.tasks().get(t))) continue;
+            tasks.add(data.tasks().get(t));
+            int variants = data.identifiers().tasks().get(t).variants().size();
+            for (int j = 0; j < data.tasks().get(t).test().size(); j++)
+                for (int v = 0; v < variants; v++) {
+                    chunk.add(data.evalItem(t, j, v));
+                    if (chunk.size() == batch) {
+                        n += vote(data, model, chunk, voter);
+                        chunk.clear();
+                    }
+                }
         }
         if (!chunk.isEmpty()) n += vote(data, model, chunk, voter);
-        return new Result(voter, PassAtK.score(tasks, voter), tasks, n);
+        return new Result(voter, PassAtK.score(tasks, voter), List.copyOf(tasks), n);
     }
 
     private static int vote(ArcDataset data, Predictor model, List<ArcDataset.EvalItem> chunk, ArcVoter voter) {
