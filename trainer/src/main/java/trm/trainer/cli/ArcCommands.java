@@ -98,6 +98,11 @@ final class ArcCommands {
         int firstId;
         ArcCanvas canvas;
         int index = d == null ? -1 : indexOf(d, taskOrFile);
+        ArcTask fromFile = index < 0 && Files.isRegularFile(file) ? ArcJson.readTask(file) : null;
+        if (fromFile != null && d != null) { // a file of a task the model trained on: its own identifiers
+            int i = indexOf(d, fromFile.id());
+            if (i >= 0 && d.tasks().get(i).train().equals(fromFile.train())) index = i;
+        }
         if (index >= 0) {
             checkModel(model, weights, d);
             task = d.tasks().get(index);
@@ -105,8 +110,8 @@ final class ArcCommands {
             variants = e.variants();
             firstId = e.first();
             canvas = d.canvas();
-        } else if (Files.isRegularFile(file)) {
-            task = ArcJson.readTask(file);
+        } else if (fromFile != null) {
+            task = fromFile;
             int side = (int) Math.round(Math.sqrt(model.config.seqLen()));
             if (side * side != model.config.seqLen() || side > ArcGrid.MAX_SIDE)
                 throw new TrmException(weights + " takes " + model.config.seqLen() + " tokens: not a square ARC canvas");

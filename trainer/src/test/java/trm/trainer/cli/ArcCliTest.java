@@ -61,6 +61,18 @@ class ArcCliTest {
         var img = ImageIO.read(png.toFile());
         assertTrue(img.getWidth() > 32 && img.getHeight() > 32);
 
+        // a task file: one the model trained on (its identifiers), then an unseen one (the blank identifier, 8 transforms)
+        Path known = Files.writeString(dir.resolve("e1.json"), "{\"train\": [{\"input\": [[6, 7], [8, 9]], \"output\": [[9]]}, "
+                + "{\"input\": [[1, 2], [3, 4]], \"output\": [[4]]}], \"test\": [{\"input\": [[1, 1], [1, 5]], \"output\": [[5]]}]}");
+        r = CliTest.run("solve", "--weights", weights.toString(), "--data", "arc:" + out, "--arc", known.toString(), "--batch", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("e1, test input 0 (2 variants"), r.out());
+        Path unseen = Files.writeString(dir.resolve("new.json"), "{\"train\": [{\"input\": [[1, 2]], \"output\": [[2, 1]]}], "
+                + "\"test\": [{\"input\": [[3, 4]]}]}");
+        r = CliTest.run("solve", "--weights", weights.toString(), "--arc", unseen.toString(), "--batch", "8");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("new, test input 0 (8 variants") && !r.out().contains("truth"), r.out());
+
         // mistakes: one line each
         r = CliTest.run("data", "arc", "--benchmark", "arc-agi-3", "--source", src.toString(), "--out", out.toString());
         assertEquals(2, r.code());
