@@ -34,6 +34,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch <= 0) throw new TrmException("--batch must be positive, got " + batch);
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
         List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
         if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
