@@ -219,13 +219,14 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 trainer = new Trainer(runSpec.config(), options, dev, source); // killed before its first checkpoint
             }
+            // The pair again, in case a kill fell between writing the checkpoint and the model file.
+            if (trainer.step() > 0) trainer.saveModel(folder.model());
             if (trainer.done()) {
                 System.err.println("trm: " + run + " is complete (step " + trainer.step() + " of " + options.steps()
                         + "); nothing to do (continue it with --steps N)");
                 return 0;
             }
             folder.truncateMetrics(trainer.step());
-            if (trainer.step() > 0) trainer.saveModel(folder.model()); // the pair again, if a kill cut it between the two files
             if (!runSpec.equals(stored)) runSpec.write(folder.spec());
             System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + options.steps()
                     + (changes.isEmpty() ? "" : "; changed: " + String.join(", ", changes)));
@@ -264,6 +265,7 @@ final class TrainCommand implements Callable<Integer> {
         long lastCheckpoint = System.nanoTime(), checkpointStep = Files.exists(folder.checkpoint()) ? trainer.step() : -1;
         double lastFiniteLoss = Double.NaN;
         long lastFiniteStep = trainer.step();
+        // Test-only throttle: TrainRunTest's child processes sleep this long per step so that a signal lands mid-run.
         long delayMs = Long.getLong("trm.test.stepDelayMs", 0);
         try (StopSignals stop = StopSignals.install()) {
             while (!trainer.done()) {

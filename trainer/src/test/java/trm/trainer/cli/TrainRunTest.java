@@ -28,7 +28,7 @@ import static trm.trainer.cli.CliTest.run;
  * children sleep 25 ms a step ({@code -Dtrm.test.stepDelayMs}) so that a signal lands mid-run.
  */
 class TrainRunTest {
-    static final int STEPS = 40;
+    static final int STEPS = 24;
     static final List<String> FILES = List.of("checkpoint.safetensors", "model.safetensors");
 
     @TempDir
@@ -120,7 +120,14 @@ class TrainRunTest {
         assertEquals(at, Long.parseLong(Safetensors.read(run.resolve("model.safetensors")).meta("step").orElseThrow()),
                 "the model file is the checkpoint's pair");
 
-        CliTest.Result r = run("train", "--run", run.toString(), "--resume");
+        // A kill between the checkpoint and the model file: the next start writes the model again.
+        Files.delete(run.resolve("model.safetensors"));
+        CliTest.Result complete = run("train", "--run", run.toString(), "--resume", "--steps", Long.toString(at));
+        assertEquals(0, complete.code(), complete.err());
+        assertTrue(complete.err().contains("is complete (step " + at + " of " + at + ")"), complete.err());
+        assertEquals(at, Long.parseLong(Safetensors.read(run.resolve("model.safetensors")).meta("step").orElseThrow()));
+
+        CliTest.Result r = run("train", "--run", run.toString(), "--resume", "--steps", Integer.toString(STEPS));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("resuming " + run + " at step " + at + " of " + STEPS), r.err());
         assertSameAsReference(run);
@@ -138,7 +145,14 @@ class TrainRunTest {
         // What a kill in the middle of a write leaves behind: removed at the next start.
         Path stale = Files.writeString(run.resolve(".checkpoint.safetensors.00000000deadbeef.tmp"), "half a checkpoint");
 
-        CliTest.Result r = run("train", "--run", run.toString(), "--resume");
+        // A kill between the checkpoint and the model file: the next start writes the model again.
+        Files.delete(run.resolve("model.safetensors"));
+        CliTest.Result complete = run("train", "--run", run.toString(), "--resume", "--steps", Long.toString(at));
+        assertEquals(0, complete.code(), complete.err());
+        assertTrue(complete.err().contains("is complete (step " + at + " of " + at + ")"), complete.err());
+        assertEquals(at, Long.parseLong(Safetensors.read(run.resolve("model.safetensors")).meta("step").orElseThrow()));
+
+        CliTest.Result r = run("train", "--run", run.toString(), "--resume", "--steps", Integer.toString(STEPS));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("resuming " + run + " at step " + at + " of " + STEPS), r.err());
         assertFalse(Files.exists(stale), "the stale temp file was removed");
