@@ -37,6 +37,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch <= 0) throw new TrmException("--batch must be positive, got " + batch);
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
         if (ArcCommands.isSpec(data)) {
             ArcCommands.evaluate(model, Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), data, batch, limit, jsonOnly, submission);

@@ -33,13 +33,18 @@ class ArcCliTest {
         r = CliTest.run("train", "--data", "arc:" + out, "--hidden", "16", "--layers", "1", "--h-cycles", "1", "--l-cycles", "1",
                 "--halt-max-steps", "1", "--puzzle-emb-len", "1", "--steps", "2", "--batch", "2", "--warmup", "0", "--run", run.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode opts = new ObjectMapper().readTree(run.resolve("train_options.json").toFile());
+        JsonNode runSpec = new ObjectMapper().readTree(run.resolve("run.json").toFile());
+        assertEquals("arc-att", runSpec.get("preset").asText());
+        JsonNode opts = runSpec.get("train_options");
         assertEquals(0.01, opts.get("puzzle_emb_lr").asDouble(), "the reference's ARC puzzle-embedding lr");
         assertEquals(0.1, opts.get("weight_decay").asDouble());
         assertEquals(0.1, opts.get("puzzle_emb_weight_decay").asDouble());
-        JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        JsonNode config = runSpec.get("config");
         assertEquals(900, config.get("seq_len").asInt());
         assertEquals(12, config.get("vocab_size").asInt());
+        r = CliTest.run("train", "--run", run.toString(), "--resume", "--steps", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("resuming " + run + " at step 2 of 3"), r.err());
         Path weights = run.resolve("model.safetensors");
         String table = Safetensors.read(weights).meta("arc_identifiers").orElseThrow();
         assertTrue(table.contains("\"task\":\"e1\""), "the identifier table travels with the weights");
