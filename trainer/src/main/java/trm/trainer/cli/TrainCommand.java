@@ -13,9 +13,7 @@ import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
-import trm.trainer.data.sudoku.SudokuData;
-import trm.trainer.data.sudoku.SudokuDataset;
-import trm.trainer.data.sudoku.SudokuSource;
+import trm.trainer.data.maze.MazeScore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +29,13 @@ import java.util.concurrent.Callable;
                 "Writes RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and RUN/model.safetensors (EMA weights).",
                 "Example: trm train --data gen:4:2000:0:1 --test-data gen:4:200:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
+    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: maze-att for maze data, else sudoku-mlp)",
             completionCandidates = Presets.class)
     String preset;
     @Option(names = "--config", description = "architecture JSON (reference key names) instead of a preset")
     Path configFile;
-    @Option(names = "--data", required = true, description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", required = true, description = "training puzzles: a Sudoku CSV (source,question,answer,rating), a puzzle-per-line file, "
+            + "gen:SIDE:COUNT[:MIN_RATING[:SEED]], or mazes: maze:FILE (Maze-Hard CSV or block text) or gen-maze:SIZE:COUNT:MINPATH:SEED")
     String data;
     @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data)")
     String testData;
@@ -83,10 +82,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(run);
         Path ckpt = run.resolve("checkpoint.safetensors");
-        SudokuDataset train = SudokuData.load(data, subsample, seed);
-        var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
-        if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
+        TaskData train = TaskData.load(data, subsample, seed, !noAugment);
+        SampleSource source = train.source();
+        TaskData testSet = testData == null ? null : TaskData.load(testData, null, seed, false);
+        if (testSet != null && testSet.maze() != train.maze()) throw new TrmException("--test-data is not the same task as --data");
+        if (testSet != null && evalSize != null) testSet = testSet.limit(evalSize);
+        List<Sample> test = testSet == null ? List.of() : testSet.testSamples();
         Device dev = Devices.open(device);
 
         Trainer trainer;
@@ -96,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + trainer.options.steps());
         } else {
             if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-            TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source);
+            TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source, train.defaultPreset());
             TrainOptions options = trainingOptions();
             trainer = new Trainer(config, options, dev, source);
             Files.writeString(run.resolve("config.json"), config.toJson());
@@ -112,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             if (s % logInterval == 0 || trainer.done()) {
                 Metrics m = trainer.takeMetrics();
                 progress.update(s, m, trainer.lr());
-                appendJson(metricsFile, "train", s, m);
+                appendJson(metricsFile, "train", s, m, null);
             }
             if ((evalInterval > 0 && s % evalInterval == 0) || trainer.done()) {
                 trainer.save(ckpt);
@@ -121,7 +122,15 @@ final class TrainCommand implements Callable<Integer> {
                     Metrics e = trainer.evaluate(test, Math.min(trainer.options.batch(), 256));
                     progress.println(String.format("eval @%d: token acc %.4f, exact %.4f, q_halt acc %.4f, lm_loss %.4f",
                             s, e.accuracy(), e.exactAccuracy(), e.qHaltAccuracy(), e.lmLoss()));
-                    appendJson(metricsFile, "eval", s, e);
+                    ObjectNode extra = null;
+                    if (testSet.maze()) {
+                        MazeScore score = testSet.mazeScore(trainer.predict(test, Math.min(trainer.options.batch(), 256)));
+                        progress.println("eval @" + s + ": " + score.summary());
+                        extra = MetricsFormat.JSON.createObjectNode();
+                        extra.put("valid_shortest_path", score.validShortestAccuracy());
+                        extra.put("other_shortest_path", score.otherShortest());
+                    }
+                    appendJson(metricsFile, "eval", s, e, extra);
                 }
             }
         }
@@ -131,8 +140,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
-    private TrmConfig architecture(SampleSource train) {
-        TrmConfig p = TrmConfig.preset(preset);
+    private TrmConfig architecture(SampleSource train, String taskPreset) {
+        TrmConfig p = TrmConfig.preset(preset != null ? preset : taskPreset);
         TrmConfig.Builder c = p.toBuilder().seqLen(train.seqLen()).vocabSize(train.vocabSize())
                 .numPuzzleIdentifiers(train.numPuzzleIdentifiers());
         if (hidden != null) c.hiddenSize(hidden).puzzleEmbNdim(Math.min(p.puzzleEmbNdim(), hidden));
@@ -159,8 +168,9 @@ final class TrainCommand implements Callable<Integer> {
         return o.build();
     }
 
-    private static void appendJson(Path file, String kind, long step, Metrics m) throws IOException {
+    private static void appendJson(Path file, String kind, long step, Metrics m, ObjectNode extra) throws IOException {
         ObjectNode n = MetricsFormat.json(m);
+        if (extra != null) n.setAll(extra);
         n.put("kind", kind);
         n.put("step", step);
         n.put("time", java.time.Instant.now().toString());
