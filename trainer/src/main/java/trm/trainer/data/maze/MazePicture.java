@@ -13,7 +13,8 @@ import trm.engine.TrmException;
 
 /**
  * Draws a maze and an answer as a PNG (JDK only: java.awt.image and javax.imageio, headless):
- * walls dark, open cells white, the answer's path cells blue, S green, G red, and the exact
+ * walls dark, open cells white, the answer's path cells blue, S green and G red (from the maze,
+ * so they show even when the answer lost them), and the exact
  * solver's shortest path as small dots, so that a person sees at a glance whether the model's
  * path is the right one. Cells whose token is no cell are drawn magenta.
  */
@@ -40,8 +41,10 @@ public final class MazePicture {
             g.setColor(GRID);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             for (int i = 0; i < h * w; i++) {
-                int code = answer.cell(i);
-                g.setColor(colour(code));
+                // S and G come from the question, so they show even when the answer lost them.
+                int asked = question.cell(i);
+                boolean end = asked == MazeCell.START.code() || asked == MazeCell.GOAL.code();
+                g.setColor(colour(end ? asked : answer.cell(i)));
                 g.fillRect((i % w) * cellPixels + 1, (i / w) * cellPixels + 1, cellPixels - 1, cellPixels - 1);
             }
             MazeSolver.Solution best = new MazeSolver(h, w).solve(question.cells());
