@@ -27,7 +27,7 @@ final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
-    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file or mazes from --maze (default: ${DEFAULT-VALUE})") int limit;
     @Option(names = "--weights", description = "model checkpoint (default: " + ModelFiles.DEFAULT_WEIGHTS + ")") Path weights;
     @Option(names = "--config", description = "architecture JSON for checkpoints without one") Path config;
     @Option(names = "--trace", description = "print the answer after every supervision step") boolean trace;

@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 import trm.engine.TrmException;
 import trm.trainer.data.Dihedral;
 import trm.trainer.data.Sample;
-import trm.trainer.data.sudoku.Seeds;
+import trm.trainer.data.Seeds;
 
 /**
  * A fixed list of mazes of one size, turned into model tokens.

@@ -90,13 +90,6 @@ public final class MazeTask implements Task<MazeGrid> {
         return mazes;
     }
 
-    /** A fresh maze with a unique shortest path of at least {@code minPath} steps, determined by {@code seed}. */
-    public MazeGrid example(int minPath, long seed) {
-        MazeExample e = new MazeGenerator(height, width, trm.trainer.data.sudoku.Seeds.random(seed))
-                .generate(MazeGenerator.Target.minPath(minPath), "example");
-        return new MazeGrid(height, width, e.question());
-    }
-
     private MazeGrid question(MazeGrid g, String context) {
         if (g.height() != height || g.width() != width) {
             throw new TrmException(context + "maze is " + g.height() + "x" + g.width() + " but the model solves " + height + "x" + width + " mazes");
