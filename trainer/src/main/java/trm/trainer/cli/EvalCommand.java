@@ -35,6 +35,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch <= 0) throw new TrmException("--batch must be positive, got " + batch);
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
         TaskData puzzles = TaskData.load(data, null, 0, false);
         if (limit != null) puzzles = puzzles.limit(Math.max(1, limit));

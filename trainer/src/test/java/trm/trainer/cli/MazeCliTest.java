@@ -38,8 +38,12 @@ class MazeCliTest {
 
     @Test
     void trainUsesTheMazePresetAndReportsValidShortestPaths() throws Exception {
-        String config = Files.readString(run.resolve("config.json"));
-        assertTrue(config.contains("\"seq_len\" : 36") && config.contains("\"vocab_size\" : 6") && config.contains("\"pos_encodings\" : \"rope\""), config);
+        var spec = MetricsFormat.JSON.readTree(run.resolve("run.json").toFile());
+        assertEquals("maze-att", spec.get("preset").asText(), "the maze preset by default");
+        var config = spec.get("config");
+        assertEquals(36, config.get("seq_len").asInt());
+        assertEquals(6, config.get("vocab_size").asInt());
+        assertEquals("rope", config.get("pos_encodings").asText());
         String metrics = Files.readString(run.resolve("metrics.jsonl"));
         assertTrue(metrics.contains("\"kind\":\"eval\"") && metrics.contains("\"valid_shortest_path\""), metrics);
         CliTest.Result eval = CliTest.run("eval", "--weights", run.resolve("model.safetensors").toString(), "--data", "gen-maze:6:6:6:3");
