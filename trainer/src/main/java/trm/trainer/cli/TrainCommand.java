@@ -16,9 +16,7 @@ import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
-import trm.trainer.data.sudoku.SudokuData;
-import trm.trainer.data.arc.ArcSource;
-import trm.trainer.data.sudoku.SudokuSource;
+import trm.trainer.data.maze.MazeScore;
 import trm.trainer.run.CheckpointCadence;
 import trm.trainer.run.RunFolder;
 import trm.trainer.run.RunSpec;
@@ -50,13 +48,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; arc-att for arc: data)", defaultValue = "sudoku-mlp",
+    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: maze-att for maze data, arc-att for arc: data, else sudoku-mlp)",
             completionCandidates = Presets.class)
     String preset;
     @Option(names = "--config", description = "architecture JSON (reference key names) instead of a preset")
     Path configFile;
-    @Option(names = "--data", description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, gen:SIDE:COUNT[:MIN_RATING[:SEED]], "
-            + "or arc:DIR (a manifest of trm data arc; evaluates on its held-out test inputs) (required unless --resume)")
+    @Option(names = "--data", description = "training puzzles: a Sudoku CSV (source,question,answer,rating), a puzzle-per-line file, "
+            + "gen:SIDE:COUNT[:MIN_RATING[:SEED]], or mazes: maze:FILE (Maze-Hard CSV or block text) or gen-maze:SIZE:COUNT:MINPATH:SEED, "
+            + "or arc:DIR (a manifest of trm data arc, evaluated on its held-out test inputs) (required unless --resume)")
     String data;
     @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data)")
     String testData;
@@ -150,28 +149,22 @@ final class TrainCommand implements Callable<Integer> {
     private int newRun() {
         if (data == null) throw new TrmException("--data is required (the training puzzles)");
         if (RunFolder.holdsRun(run)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-        boolean arc = ArcCommands.isSpec(data);
-        if (arc && (testData != null || subsample != null || noAugment))
-            throw new TrmException("--test-data, --subsample and --no-augment are Sudoku's: arc: data holds its split and variants in its manifest");
-        if (arc && !spec.commandLine().getParseResult().hasMatchedOption("--preset")) preset = "arc-att";
-        SampleSource source = source(data, subsample, seed, !noAugment);
-        TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source);
-        RunSpec runSpec = new RunSpec(configFile != null ? null : preset, configFile == null ? null : configFile.toString(), config,
-                trainingOptions(arc), data, testData, subsample, evalSize, !noAugment, evalInterval,
+        TaskData train = TaskData.load(data, subsample, seed, !noAugment);
+        if (train instanceof TaskData.Arcs && (subsample != null || noAugment))
+            throw new TrmException("--subsample and --no-augment are not for arc: data (its manifest holds the tasks and their variants)");
+        SampleSource source = train.source();
+        String presetName = preset != null ? preset : train.defaultPreset();
+        TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source, presetName);
+        RunSpec runSpec = new RunSpec(configFile != null ? null : presetName, configFile == null ? null : configFile.toString(), config,
+                trainingOptions(train instanceof TaskData.Arcs), data, testData, subsample, evalSize, !noAugment, evalInterval,
                 checkpointEvery == null ? CheckpointCadence.DEFAULT : checkpointEvery, logInterval, device);
-        List<Sample> test = testSamples(runSpec);
+        TaskData test = testData(runSpec, train);
         Device dev = Devices.open(device);
         Trainer trainer = new Trainer(config, runSpec.options(), dev, source);
         try (RunFolder folder = RunFolder.open(run)) {
             runSpec.write(folder.spec());
-            return train(folder, runSpec, trainer, source.size(), test);
+            return train(folder, runSpec, trainer, train.size(), test);
         }
-    }
-
-    /** The training stream of a data spec: ARC's manifest ({@code arc:DIR}) or Sudoku puzzles. */
-    private static SampleSource source(String data, Integer subsample, long seed, boolean augment) {
-        if (ArcCommands.isSpec(data)) return new ArcSource(ArcCommands.dataset(data), seed);
-        return new SudokuSource(SudokuData.load(data, subsample, seed), seed, augment);
     }
 
     private int resumeRun() {
@@ -217,8 +210,9 @@ final class TrainCommand implements Callable<Integer> {
         noteChange(changes, "--log-interval", stored.logInterval(), runSpec.logInterval());
         noteChange(changes, "--device", stored.device(), runSpec.device());
 
-        SampleSource source = source(runSpec.data(), runSpec.subsample(), runSpec.options().seed(), runSpec.augment());
-        List<Sample> test = testSamples(runSpec);
+        TaskData train = TaskData.load(runSpec.data(), runSpec.subsample(), runSpec.options().seed(), runSpec.augment());
+        SampleSource source = train.source();
+        TaskData test = testData(runSpec, train);
         Device dev = Devices.open(runSpec.device());
         try (RunFolder folder = RunFolder.open(run)) {
             Trainer trainer;
@@ -244,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
                 changes.forEach(n.putArray("changes")::add);
                 folder.appendMetrics(n);
             }
-            return train(folder, runSpec, trainer, source.size(), test);
+            return train(folder, runSpec, trainer, train.size(), test);
         }
     }
 
@@ -252,12 +246,16 @@ final class TrainCommand implements Callable<Integer> {
         if (!Objects.equals(was, now)) changes.add(option + " " + was + " -> " + now);
     }
 
-    private static List<Sample> testSamples(RunSpec r) {
-        // ARC: the held-out test inputs as given (token / exact accuracy; pass@k over the variants is trm eval's)
-        if (ArcCommands.isSpec(r.data())) return ArcCommands.heldOutOriginals(ArcCommands.dataset(r.data()), r.evalSize());
-        List<Sample> test = r.testData() == null ? List.of() : SudokuData.load(r.testData(), null, r.options().seed()).testSamples();
-        if (r.evalSize() != null && test.size() > r.evalSize()) test = test.subList(0, r.evalSize());
-        return test;
+    /** The run's test set (null without --test-data), of the training data's task, cut to --eval-size. */
+    private static TaskData testData(RunSpec r, TaskData train) {
+        if (train instanceof TaskData.Arcs arcs) { // its own held-out test inputs
+            if (r.testData() != null) throw new TrmException("--test-data is not for arc: data (its manifest holds the held-out test inputs)");
+            return r.evalSize() != null ? arcs.limit(r.evalSize()) : arcs;
+        }
+        if (r.testData() == null) return null;
+        TaskData test = TaskData.load(r.testData(), null, r.options().seed(), false);
+        if (test.maze() != train.maze()) throw new TrmException("--test-data is not the same task as --data (mazes and Sudoku)");
+        return r.evalSize() != null ? test.limit(r.evalSize()) : test;
     }
 
     /**
@@ -266,7 +264,8 @@ final class TrainCommand implements Callable<Integer> {
      * loss, gradient norm and weights at every log and before every checkpoint, so a checkpoint
      * never holds a diverged state.
      */
-    private int train(RunFolder folder, RunSpec r, Trainer trainer, int trainSize, List<Sample> test) {
+    private int train(RunFolder folder, RunSpec r, Trainer trainer, int trainSize, TaskData testSet) {
+        List<Sample> test = testSet == null ? List.of() : testSet.testSamples();
         Device dev = trainer.device;
         System.err.printf("trm: %s on %s, %d training puzzles, %d test puzzles, batch %d, %,d parameters, checkpoint every %s%n",
                 run, dev.name(), trainSize, test.size(), trainer.options.batch(), trainer.weights.layout.count(),
@@ -309,7 +308,14 @@ final class TrainCommand implements Callable<Integer> {
                     Metrics e = trainer.evaluate(test, Math.min(trainer.options.batch(), 256));
                     progress.println(String.format("eval @%d: token acc %.4f, exact %.4f, q_halt acc %.4f, lm_loss %.4f",
                             s, e.accuracy(), e.exactAccuracy(), e.qHaltAccuracy(), e.lmLoss()));
-                    folder.appendMetrics(record("eval", s, e));
+                    ObjectNode evalRecord = record("eval", s, e);
+                    if (testSet.maze()) { // exact match, and answers that mark another shortest path
+                        MazeScore score = testSet.mazeScore(trainer.predict(test, Math.min(trainer.options.batch(), 256)));
+                        progress.println("eval @" + s + ": " + score.summary());
+                        evalRecord.put("valid_shortest_path", score.validShortestAccuracy());
+                        evalRecord.put("other_shortest_path", score.otherShortest());
+                    }
+                    folder.appendMetrics(evalRecord);
                 }
                 if (delayMs > 0) sleep(delayMs);
             }
@@ -340,8 +346,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
-    private TrmConfig architecture(SampleSource train) {
-        TrmConfig p = TrmConfig.preset(preset);
+    private TrmConfig architecture(SampleSource train, String presetName) {
+        TrmConfig p = TrmConfig.preset(presetName);
         TrmConfig.Builder c = p.toBuilder().seqLen(train.seqLen()).vocabSize(train.vocabSize())
                 .numPuzzleIdentifiers(train.numPuzzleIdentifiers());
         if (hidden != null) c.hiddenSize(hidden).puzzleEmbNdim(Math.min(p.puzzleEmbNdim(), hidden));

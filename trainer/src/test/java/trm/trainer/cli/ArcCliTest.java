@@ -88,7 +88,7 @@ class ArcCliTest {
         r = CliTest.run("solve", "--weights", weights.toString(), "--data", "arc:" + out, "--arc", "nope");
         assertEquals("trm: no task nope in the dataset, and no such file", r.err().strip());
         r = CliTest.run("train", "--data", "arc:" + out, "--test-data", "gen:4:10", "--run", dir.resolve("run2").toString());
-        assertEquals("trm: --test-data, --subsample and --no-augment are Sudoku's: arc: data holds its split and variants in its manifest", r.err().strip());
+        assertEquals("trm: --test-data is not for arc: data (its manifest holds the held-out test inputs)", r.err().strip());
         Files.writeString(src.resolve("arc-agi_evaluation_solutions.json"), "{\"e1\": [[[5]], [[1]]]}");
         r = CliTest.run("eval", "--weights", weights.toString(), "--data", "arc:" + out);
         assertTrue(r.err().strip().endsWith("changed since the manifest was written (SHA-256 differs); rebuild it with trm data arc"), r.err());
