@@ -154,7 +154,7 @@ final class KernelOps implements Ops {
     // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
-        return new int[]{batch, heads, len}; // the flash kernel keeps one log-sum-exp per row
+        return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
     }
 
     /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
@@ -162,7 +162,7 @@ final class KernelOps implements Ops {
 
     private Tensor rowScratch(int B, int H, int L) {
         long n = (long) B * H * L;
-        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, Math.toIntExact(n));
+        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, B, H * L);
         return rowScratch;
     }
 
@@ -299,7 +299,7 @@ final class KernelOps implements Ops {
     // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes
     @Override
     public long tokenMixScratch(int B, int L, int D, int It) {
-        return 2L * B * It * D; // dGateUp [B, 2It, D] for backward
+        return KernelScratchSizes.INSTANCE.tokenMixScratch(B, L, D, It);
     }
 
     @Override
