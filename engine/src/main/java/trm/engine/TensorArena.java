@@ -45,7 +45,7 @@ public final class TensorArena {
         if (n < 0) throw new IllegalArgumentException("negative size " + n);
         if (n <= Integer.MAX_VALUE) return new int[]{(int) n};
         long rows = (n + WIDE_COLUMNS - 1) / WIDE_COLUMNS;
-        if (rows > Integer.MAX_VALUE) throw new TrmException("a buffer of " + n + " elements is beyond any device");
+        if (rows > Integer.MAX_VALUE) throw new TrmException("a buffer of " + n + " elements (" + n / 250_000_000_000L + " TB of fp32) is beyond any device");
         return new int[]{(int) rows, WIDE_COLUMNS};
     }
 

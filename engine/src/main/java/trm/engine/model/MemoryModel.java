@@ -101,7 +101,7 @@ public record MemoryModel(TrmConfig config, String device, int batch, boolean tr
         String unit = m.group(2).toUpperCase(Locale.ROOT);
         boolean binary = !m.group(3).isEmpty() || m.group(4).isEmpty();
         if (!m.group(3).isEmpty() && unit.isEmpty()) throw new TrmException("memory '" + text + "': 'i' needs a unit (KiB, MiB, GiB, TiB)");
-        int power = "KMGT".indexOf(unit) + 1;
+        int power = unit.isEmpty() ? 0 : "KMGT".indexOf(unit) + 1;
         double bytes = v * Math.pow(binary ? 1024 : 1000, power);
         if (bytes < 1 || bytes >= 0x1p62) throw new TrmException("memory '" + text + "': out of range");
         return (long) bytes;
