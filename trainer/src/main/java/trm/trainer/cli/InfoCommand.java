@@ -4,11 +4,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import trm.engine.Devices;
 import trm.engine.ScratchSizes;
+import trm.engine.TrmException;
 import trm.engine.io.ModelCheckpoint;
 import trm.engine.io.Safetensors;
 import trm.engine.model.MemoryModel;
 import trm.engine.model.ParamLayout;
 import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmFlops;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,13 +32,29 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--max-batch", description = "print the largest batch that fits in --memory") boolean maxBatch;
     @Option(names = "--memory", defaultValue = "141GiB", description = "device memory for --max-batch, e.g. 141GiB, 141GB, 80G (default: ${DEFAULT-VALUE})")
     String memory;
+    @Option(names = "--puzzle-ids", paramLabel = "N",
+            description = "size the puzzle table for N identifiers (e.g. 876406: ARC-AGI-1 augmented); the presets have 1")
+    Integer puzzleIds;
+    @Option(names = "--flops", paramLabel = "BATCH",
+            description = "print only the model FLOPs (TrmFlops) of one supervision step at this batch, as one JSON line")
+    Integer flopsBatch;
 
     @Override
     public Integer call() {
         TrmConfig c = weights != null ? ModelCheckpoint.config(Safetensors.read(weights))
                 : config != null ? TrmConfig.read(config) : TrmConfig.preset(preset);
+        if (puzzleIds != null) {
+            if (puzzleIds < 1) throw new TrmException("--puzzle-ids " + puzzleIds + ": must be at least 1");
+            c = c.toBuilder().numPuzzleIdentifiers(puzzleIds).build();
+        }
         if (json) {
             System.out.println(c.toJson());
+            return 0;
+        }
+        if (flopsBatch != null) {  // for MFU in bench/gpu/check.sh
+            if (flopsBatch < 1) throw new TrmException("--flops " + flopsBatch + ": the batch must be at least 1");
+            System.out.printf(java.util.Locale.ROOT, "{\"batch\":%d,\"forward_step_flops\":%.6e,\"train_step_flops\":%.6e}%n",
+                    flopsBatch, TrmFlops.forwardStep(c, flopsBatch), TrmFlops.trainStep(c, flopsBatch));
             return 0;
         }
         ParamLayout layout = new ParamLayout(c);
