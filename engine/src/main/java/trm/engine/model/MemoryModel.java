@@ -77,15 +77,23 @@ public record MemoryModel(TrmConfig config, String device, int batch, boolean tr
     public static int maxBatch(TrmConfig c, ScratchSizes sizes, String device, boolean training, long memoryBytes) {
         long hi = Workspace.MAX_DIM / c.totalLen();
         if (c.mlpT()) hi = Math.min(hi, Workspace.MAX_DIM / c.hiddenSize());
-        int lo = 0, top = (int) Math.min(hi, Integer.MAX_VALUE);
-        if (of(c, sizes, device, 1, training).total() > memoryBytes) return 0;
-        lo = 1;
+        if (!fits(c, sizes, device, 1, training, memoryBytes)) return 0;
+        int lo = 1, top = (int) Math.min(hi, Integer.MAX_VALUE);
         while (lo < top) { // invariant: lo fits; the total grows with the batch
             int mid = (int) ((lo + (long) top + 1) / 2);
-            if (of(c, sizes, device, mid, training).total() <= memoryBytes) lo = mid;
+            if (fits(c, sizes, device, mid, training, memoryBytes)) lo = mid;
             else top = mid - 1;
         }
         return lo;
+    }
+
+    /** A batch too large to be laid out at all (a buffer beyond any device) does not fit either. */
+    private static boolean fits(TrmConfig c, ScratchSizes sizes, String device, int batch, boolean training, long memoryBytes) {
+        try {
+            return of(c, sizes, device, batch, training).total() <= memoryBytes;
+        } catch (TrmException e) {
+            return false;
+        }
     }
 
     /**

@@ -107,6 +107,14 @@ class SizesTest {
     }
 
     @Test
+    void theLargestBatchOfAHugeMemoryIsTheEnginesLimit() {
+        TrmConfig arc = TrmConfig.preset("arc-att");
+        int b = MemoryModel.maxBatch(arc, CPU, "cpu", false, Long.MAX_VALUE / 4);
+        assertTrue(b > 0 && b <= Integer.MAX_VALUE / arc.totalLen(), "batch " + b);
+        assertEquals(0, MemoryModel.maxBatch(arc, CPU, "cpu", true, 1_000_000), "not even batch 1 in 1 MB");
+    }
+
+    @Test
     void memorySizesParse() {
         assertEquals(141L << 30, MemoryModel.parseBytes("141GiB"));
         assertEquals(141_000_000_000L, MemoryModel.parseBytes("141GB"));
