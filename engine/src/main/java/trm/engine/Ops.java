@@ -61,7 +61,8 @@ public interface Ops extends ScratchSizes {
     /**
      * out = rms_norm(h + down(SwiGLU(gate_up(h)))) over the last axis of h [rows, D], with
      * wGateUp [2I, D] and wDown [D, I]. Saves gateUp [rows, 2I], act [rows, I] and rstd [rows]
-     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM.
+     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM;
+     * gateUp may then be null when nothing is saved ({@link ScratchSizes#channelMlpNeedsGateUpWithoutSaving}).
      * out may be h's buffer. {@code scratch} has {@link ScratchSizes#channelMlpScratch} floats.
      */
     void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown, Tensor scratch,

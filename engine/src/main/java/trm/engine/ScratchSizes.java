@@ -12,6 +12,15 @@ public interface ScratchSizes {
         return (long) rows * dim + 3L * rows * inter;
     }
 
+    /**
+     * Whether {@link Ops#channelMlp} needs its gateUp buffer [rows, 2I] when it saves nothing for
+     * backward (rstd null): the cpu computes through it; the kernels fuse SwiGLU into the gate_up
+     * GEMM and store the pre-activation only for backward, so the no-gradient cycles need none.
+     */
+    default boolean channelMlpNeedsGateUpWithoutSaving() {
+        return true;
+    }
+
     /** Floats of scratch of {@link Ops#attentionMix} and its backward: mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D]. */
     default long attentionMixScratch(int batch, int len, int dim) {
         return 5L * batch * len * dim;

@@ -298,6 +298,11 @@ final class KernelOps implements Ops {
 
     // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes
     @Override
+    public boolean channelMlpNeedsGateUpWithoutSaving() {
+        return KernelScratchSizes.INSTANCE.channelMlpNeedsGateUpWithoutSaving();
+    }
+
+    @Override
     public long tokenMixScratch(int B, int L, int D, int It) {
         return KernelScratchSizes.INSTANCE.tokenMixScratch(B, L, D, It);
     }
@@ -330,7 +335,7 @@ final class KernelOps implements Ops {
         var rt = dev.runtime();
         long mo = dev.address(check(scratch, DType.F32, "channelMlp"));
         Gemm.forward(rt, dev.address(check(act, DType.F32, "channelMlp")), dev.address(h), dev.address(wGateUp), 0, rows, D, 2 * I,
-                Gemm.Epilogue.swiGlu(dev.address(check(gateUp, DType.F32, "channelMlp"))));
+                Gemm.Epilogue.swiGlu(gateUp == null ? 0 : dev.address(check(gateUp, DType.F32, "channelMlp"))));
         Gemm.forward(rt, mo, dev.address(act), dev.address(wDown), 0, rows, I, D, Gemm.Epilogue.none());
         addRmsNorm(out, rstd, h, scratch.slice(0, rows, D), eps);
     }

@@ -19,6 +19,12 @@ public final class KernelScratchSizes implements ScratchSizes {
         return new int[]{batch, heads, len};
     }
 
+    /** SwiGLU is the gate_up GEMM's epilogue: the pre-activation is stored only when saved for backward. */
+    @Override
+    public boolean channelMlpNeedsGateUpWithoutSaving() {
+        return false;
+    }
+
     /** dGateUp [B, 2It, D] for backward (the kernels never transpose). */
     @Override
     public long tokenMixScratch(int batch, int len, int dim, int inter) {

@@ -121,7 +121,8 @@ public final class Workspace {
     private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, ScratchSizes ops) {
         int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
         Tensor h1 = a.f32(B, L, D);
-        Tensor gu = a.f32(B * L, 2 * I);
+        // The no-gradient block needs no pre-activation where the device fuses SwiGLU (kernels).
+        Tensor gu = forBackward || ops.channelMlpNeedsGateUpWithoutSaving() ? a.f32(B * L, 2 * I) : null;
         Tensor act = a.f32(B * L, I);
         Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
