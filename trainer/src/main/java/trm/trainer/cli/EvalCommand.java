@@ -8,7 +8,7 @@ import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
 import trm.trainer.Metrics;
 import trm.trainer.data.Sample;
-import trm.trainer.data.sudoku.SudokuData;
+import trm.trainer.data.maze.MazeScore;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +22,8 @@ final class EvalCommand implements Callable<Integer> {
     Path weights;
     @Option(names = "--config", description = "architecture JSON, for checkpoints without one (e.g. converted from the reference)")
     Path config;
-    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), gen:SIDE:COUNT[:MIN_RATING[:SEED]], "
+            + "or mazes: maze:FILE or gen-maze:SIZE:COUNT:MINPATH:SEED (adds the 'valid shortest path' score)")
     String data;
     @Option(names = "--limit", description = "evaluate only the first N puzzles")
     Integer limit;
@@ -34,20 +35,32 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch <= 0) throw new TrmException("--batch must be positive, got " + batch);
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
-        List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
-        if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
+        TaskData puzzles = TaskData.load(data, null, 0, false);
+        if (limit != null) puzzles = puzzles.limit(Math.max(1, limit));
+        List<Sample> samples = puzzles.testSamples();
         if (samples.getFirst().inputs().length != model.config.seqLen())
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());
         long t0 = System.nanoTime();
-        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples, referenceMetrics);
+        Inference inference = new Inference(model, Math.min(batch, samples.size()));
+        Metrics m = inference.evaluate(samples, referenceMetrics);
         double secs = (System.nanoTime() - t0) / 1e9;
+        MazeScore maze = puzzles.maze()
+                ? puzzles.mazeScore(inference.solve(samples, false, false).stream().map(Inference.Answer::prediction).toList())
+                : null;
         if (!jsonOnly) {
             System.out.println(MetricsFormat.table(m));
+            if (maze != null) System.out.println(maze.summary());
             System.out.printf("(%d puzzles in %.2f s, %.1f puzzles/s, device %s)%n", samples.size(), secs, samples.size() / secs, device);
         }
-        System.out.println(MetricsFormat.json(m));
+        var json = MetricsFormat.json(m);
+        if (maze != null) {
+            json.put("valid_shortest_path", maze.validShortestAccuracy());
+            json.put("other_shortest_path", maze.otherShortest());
+        }
+        System.out.println(json);
         return 0;
     }
 }
