@@ -108,6 +108,9 @@ public final class ModelCheckpoint {
         if (!doubled.isEmpty())
             throw new TrmException(f.source() + ": " + count(doubled.size(), "tensor") + " stored under both spellings, with and without "
                     + TensorNames.COMPILE_PREFIX + " (" + names(doubled) + "): which one is the model's is unclear");
+        // a wrong shape first: it says more (e.g. another hidden_size) than the tensors it implies are missing
+        for (ParamLayout.Param p : w.layout.params())
+            if (present.contains(p.name())) checkShape(f, p.name(), p.shape());
         List<String> missing = expected.stream().filter(n -> !present.contains(n)).toList();
         if (!allowPartial && !unexpected.isEmpty())
             throw new TrmException(f.source() + ": unexpected tensor" + (unexpected.size() > 1 ? "s " : " ") + names(unexpected)
@@ -143,10 +146,14 @@ public final class ModelCheckpoint {
 
     /** A floating tensor by name with the expected shape, or a one-line error naming the mismatch. */
     public static float[] tensor(SafetensorsFile f, String name, int... shape) {
+        return checkShape(f, name, shape).asFloats();
+    }
+
+    private static TensorEntry checkShape(SafetensorsFile f, String name, int... shape) {
         TensorEntry e = f.require(name);
         if (!Arrays.equals(e.shape(), shape))
             throw new TrmException(f.source() + ": tensor " + name + " has shape " + Arrays.toString(e.shape())
                     + " but the config needs " + Arrays.toString(shape));
-        return e.asFloats();
+        return e;
     }
 }

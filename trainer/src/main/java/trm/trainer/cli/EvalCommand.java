@@ -18,25 +18,31 @@ import java.util.concurrent.Callable;
         description = {"Evaluate weights on puzzles: every puzzle runs all N_sup supervision steps (the paper's protocol).",
                 "Prints the metrics as a table, then as one JSON line."})
 final class EvalCommand implements Callable<Integer> {
+    static final int MAX_BATCH = 1 << 16;
+
     @Option(names = "--weights", description = "model checkpoint (default: the shipped " + ModelFiles.DEFAULT_WEIGHTS + ")")
     Path weights;
     @Option(names = "--config", description = "architecture JSON, for checkpoints without one (e.g. converted from the reference)")
     Path config;
     @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
     String data;
-    @Option(names = "--limit", description = "evaluate only the first N puzzles")
+    @Option(names = "--limit", description = "evaluate only the first N puzzles (only those are read, and solved if need be)")
     Integer limit;
+    @Option(names = "--allow-partial", description = "load a checkpoint that lacks model tensors or holds others, saying which") boolean allowPartial;
     @Option(names = "--device", defaultValue = "cpu") String device;
-    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--batch", defaultValue = "64", description = "puzzles per forward pass, 1..65536 (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--json", description = "print only the JSON line") boolean jsonOnly;
     @Option(names = "--reference-metrics", description = "q_halt loss as the reference's evaluate() computes it: unlabelled puzzles' BCE included, divided by the labelled count")
     boolean referenceMetrics;
 
     @Override
     public Integer call() {
-        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
-        List<Sample> samples = SudokuData.load(data, null, 0).testSamples();
-        if (limit != null) samples = samples.subList(0, Math.min(limit, samples.size()));
+        Options.range("--limit", limit, 1, Integer.MAX_VALUE);
+        Options.range("--batch", batch, 1, MAX_BATCH);
+        Options.inputFile("--config", config);
+        SudokuData.check(data);
+        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
+        List<Sample> samples = SudokuData.first(data, limit == null ? Integer.MAX_VALUE : limit).testSamples();
         if (samples.getFirst().inputs().length != model.config.seqLen())
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());

@@ -18,12 +18,15 @@ import java.util.concurrent.Callable;
 
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
-                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2."})
+                "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2.",
+                "Exit code: 0 every answer is a valid solution; 4 some answer is not; 2 a mistake in the input",
+                "(a bad line of --file is named and skipped, and the other puzzles are still solved)."})
 final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
-    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file, at least 1 (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--allow-partial", description = "load a checkpoint that lacks model tensors or holds others, saying which") boolean allowPartial;
     @Option(names = "--weights", description = "model checkpoint (default: " + ModelFiles.DEFAULT_WEIGHTS + ")") Path weights;
     @Option(names = "--config", description = "architecture JSON for checkpoints without one") Path config;
     @Option(names = "--trace", description = "print the answer after every supervision step") boolean trace;
@@ -33,23 +36,30 @@ final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
+        Options.range("--limit", limit, 1, Integer.MAX_VALUE);
+        Options.inputFile("--file", file);
+        Options.inputFile("--config", config);
+        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
         SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
         if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
         List<int[]> grids = new ArrayList<>();
         for (String p : puzzles) grids.add(task.parse(p));
-        if (file != null) grids.addAll(task.readPuzzles(file, Math.max(0, limit - grids.size())));
+        List<String> refused = new ArrayList<>();
+        if (file != null && grids.size() < limit) grids.addAll(task.readPuzzles(file, limit - grids.size(), refused));
+        for (String r : refused) System.err.println("trm: " + r + " (skipped)");
+        if (grids.isEmpty() && file != null) throw new TrmException(file + ": no valid puzzle to solve");
         if (grids.isEmpty()) {
             grids.add(task.example(seed));
             int n = task.geometry().size();
             System.out.println("No puzzle given: solving a freshly generated " + n + "×" + n + " puzzle (seed " + seed + ").");
         }
-        solve(model, task, grids);
-        return 0;
+        int solved = solve(model, task, grids);
+        if (!refused.isEmpty()) return Exit.USER_ERROR;
+        return solved == grids.size() ? Exit.OK : Exit.NOT_SOLVED;
     }
 
     /** Runs the model on each puzzle and prints the puzzle, the answer (and with --trace every step's) and whether it solves it. */
-    private <G> void solve(TrmModel model, Task<G> task, List<G> grids) {
+    private <G> int solve(TrmModel model, Task<G> task, List<G> grids) {
         Inference inf = new Inference(model, 1);
         int solved = 0;
         for (G q : grids) {
@@ -80,5 +90,6 @@ final class SolveCommand implements Callable<Integer> {
             if (note != null) System.out.println("note: " + note);
         }
         if (grids.size() > 1) System.out.printf("%d of %d solved%n", solved, grids.size());
+        return solved;
     }
 }

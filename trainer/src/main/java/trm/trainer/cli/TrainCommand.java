@@ -29,16 +29,17 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train TRM with deep supervision and adaptive halting.",
                 "Writes RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and RUN/model.safetensors (EMA weights).",
-                "Example: trm train --data gen:4:2000:0:1 --test-data gen:4:200:0:2 --hidden 64 --steps 600 --batch 32"})
+                "Test puzzles equivalent to training ones (up to the augmentation's symmetries) are left out of --test-data.",
+                "Example: trm train --data gen:4:30:0:1 --test-data gen:4:6:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
             completionCandidates = Presets.class)
     String preset;
-    @Option(names = "--config", description = "architecture JSON (reference key names) instead of a preset")
+    @Option(names = "--config", description = "architecture instead of a preset: ours (JSON) or the reference's arch config (YAML or JSON); seq_len, vocab_size and num_puzzle_identifiers come from the data if absent")
     Path configFile;
     @Option(names = "--data", required = true, description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
     String data;
-    @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data)")
+    @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data; none equivalent to a training puzzle)")
     String testData;
     @Option(names = "--subsample", description = "train on this many puzzles drawn from --data (the reference uses 1000)")
     Integer subsample;
@@ -77,16 +78,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        TrainChecks.check(this);
         if (run == null) {
-            if (resume) throw new TrmException("--resume needs --run DIR (the run to continue)");
             run = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Files.createDirectories(run);
         Path ckpt = run.resolve("checkpoint.safetensors");
         SudokuDataset train = SudokuData.load(data, subsample, seed);
         var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuData.load(testData, null, seed).testSamples();
+        List<Sample> test = testData == null ? List.of() : SudokuData.heldOut(testData, train).testSamples();
         if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
+        TrainChecks.sameGrid(source, test, testData);
         Device dev = Devices.open(device);
 
         Trainer trainer;
@@ -96,7 +98,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + trainer.options.steps());
         } else {
             if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-            TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source);
+            TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source);
             TrainOptions options = trainingOptions();
             trainer = new Trainer(config, options, dev, source);
             Files.writeString(run.resolve("config.json"), config.toJson());
@@ -146,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The reference's Sudoku run ({@link TrainOptions#builder()}) with what the command line sets. */
-    private TrainOptions trainingOptions() {
+    TrainOptions trainingOptions() {
         TrainOptions.Builder o = TrainOptions.builder().seed(seed).ema(!noEma);
         if (batch != null) o.batch(batch);
         if (steps != null) o.steps(steps);
