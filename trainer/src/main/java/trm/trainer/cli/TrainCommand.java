@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         description = {"Train TRM with deep supervision and adaptive halting.",
                 "Writes RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and RUN/model.safetensors (EMA weights).",
                 "Test puzzles equivalent to training ones (up to the augmentation's symmetries) are left out of --test-data.",
-                "Example: trm train --data gen:4:30:0:1 --test-data gen:4:6:0:2 --hidden 64 --steps 600 --batch 32"})
+                "Example: trm train --data gen:4:24:0:1 --test-data gen:4:4:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
             completionCandidates = Presets.class)
