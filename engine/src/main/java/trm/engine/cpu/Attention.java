@@ -6,6 +6,8 @@ import trm.engine.Tensor;
  * Non-causal multi-head attention over qkv [B, L, 3·H·hd]: per (b, h),
  * P = softmax(Q Kᵀ / √hd), O = P V, written to out [B, L, H·hd] at the head's columns.
  * The cpu reference keeps P [B, H, L, L] for backward (the GPU kernel recomputes it instead).
+ * exp is {@link DetMath}'s and every sum runs in a fixed order: bit-identical in every JIT tier
+ * and for every thread count.
  */
 public final class Attention {
     private Attention() {}
@@ -39,11 +41,9 @@ public final class Attention {
                         p[j] = s;
                         if (s > max) max = s;
                     }
+                    DetMath.expShifted(p, L, max);
                     double sum = 0;
-                    for (int j = 0; j < L; j++) {
-                        p[j] = (float) Math.exp(p[j] - max);
-                        sum += p[j];
-                    }
+                    for (int j = 0; j < L; j++) sum += p[j];
                     float inv = (float) (1.0 / sum);
                     int o = oo + (b * L + i) * D + h * hd;
                     java.util.Arrays.fill(out, o, o + hd, 0f);

@@ -7,7 +7,8 @@ import trm.engine.Ops.Stat;
  * The lm head's loss, fused with argmax correctness (llm.c's fused classifier): per sample,
  * lm_loss = mean over supervised positions (label ≠ 0) of −log p(label), p by softmax or by
  * stablemax (s(x) = 1/(1−x) for x &lt; 0, x + 1 otherwise; p = s / Σ s). Computed in double,
- * as the reference computes stablemax in float64.
+ * as the reference computes stablemax in float64. exp and log are {@code StrictMath}'s (fdlibm,
+ * the same bits in every JIT tier and on every machine; {@code Math}'s may use CPU-specific code).
  */
 public final class CrossEntropy {
     /** Label value that is not supervised (the reference maps its ignore label there). */
@@ -42,11 +43,11 @@ public final class CrossEntropy {
                     double total = 0;
                     if (kind == LossKind.SOFTMAX) {
                         double max = logits[row + arg];
-                        for (int v = 0; v < V; v++) total += prob[v] = Math.exp(logits[row + v] - max);
+                        for (int v = 0; v < V; v++) total += prob[v] = StrictMath.exp(logits[row + v] - max);
                     } else {
                         for (int v = 0; v < V; v++) total += prob[v] = stable(logits[row + v]);
                     }
-                    loss -= Math.log(prob[label] / total);
+                    loss -= StrictMath.log(prob[label] / total);
                     if (dLogits == null) continue;
                     double g = gradScale / divisor;
                     for (int v = 0; v < V; v++) {

@@ -4,7 +4,8 @@ import trm.engine.AdamStep;
 
 /**
  * Fused optimizer updates over flat parameter buffers (one pass reads p, g, m, v once).
- * The same formulas run as the multi-tensor GPU kernels.
+ * The same formulas run as the multi-tensor GPU kernels. atan2 is {@code StrictMath}'s (fdlibm:
+ * the same bits in every JIT tier and on every machine); sqrt is exact everywhere.
  */
 public final class Optimizers {
     private Optimizers() {}
@@ -24,7 +25,7 @@ public final class Optimizers {
                 float gi = g[go + i];
                 float mi = m[mo + i] += (1 - beta1) * (gi - m[mo + i]);
                 float vi = v[vo + i] += (1 - beta2) * (gi * gi - v[vo + i]);
-                p[po + i] = p[po + i] * decay - lr * (float) Math.atan2(mi / bc1, Math.sqrt(vi) / bc2Sqrt);
+                p[po + i] = p[po + i] * decay - lr * (float) StrictMath.atan2(mi / bc1, Math.sqrt(vi) / bc2Sqrt);
             }
         });
     }

@@ -14,7 +14,7 @@ public final class TruncatedNormal {
 
     static {
         double c = 1 / Math.sqrt(2 * Math.PI);
-        double pdf = c * Math.exp(-0.5 * LIMIT * LIMIT);
+        double pdf = c * StrictMath.exp(-0.5 * LIMIT * LIMIT); // StrictMath: the same bits on every machine
         double z = erf(LIMIT / Math.sqrt(2)); // mass inside [−2, 2]
         TRUNCATED_STD = Math.sqrt(1 - 2 * LIMIT * pdf / z);
     }
