@@ -143,10 +143,29 @@ if [ -z "${TRM_NO_GXX:-}" ] && command -v "$CXX_BIN" > /dev/null 2>&1 && command
             done
         } > "$WORK/$SET.dynsmem.cpp"
         "$CXX_BIN" "${CXX_FLAGS[@]}" -I"$SIM" -c "$WORK/$SET.dynsmem.cpp" -o "$WORK/$SET.dynsmem.o"
-        "$CXX_BIN" -shared -pthread -Wl,--no-undefined -Wl,-Bsymbolic -o "$WORK/lib${SET}_sim.so" \
-            "$WORK/sim_runtime.o" "$WORK/$SET.sim.o" "$WORK/$SET.dynsmem.o"
-        "$CXX_BIN" "${CXX_FLAGS[@]}" -I"$SIM" -o "$WORK/$SET.dump" "$SIM/sim_dump.cpp" \
-            "$WORK/sim_runtime.o" "$WORK/$SET.sim.o" "$WORK/$SET.dynsmem.o"
+        # Markers linked right before and after the kernels' object bracket its static shared
+        # memory (thread_local variables) in the TLS block: the runtime poisons that span per block.
+        "$CXX_BIN" "${CXX_FLAGS[@]}" -DTRM_SIM_MARK=trm_sim_smem_begin -c "$SIM/smem_mark.cpp" -o "$WORK/smem_begin.o"
+        "$CXX_BIN" "${CXX_FLAGS[@]}" -DTRM_SIM_MARK=trm_sim_smem_end -c "$SIM/smem_mark.cpp" -o "$WORK/smem_end.o"
+        OBJECTS=("$WORK/sim_runtime.o" "$WORK/smem_begin.o" "$WORK/$SET.sim.o" "$WORK/smem_end.o" "$WORK/$SET.dynsmem.o")
+        "$CXX_BIN" -shared -pthread -Wl,--no-undefined -Wl,-Bsymbolic -o "$WORK/lib${SET}_sim.so" "${OBJECTS[@]}"
+        "$CXX_BIN" "${CXX_FLAGS[@]}" -I"$SIM" -o "$WORK/$SET.dump" "$SIM/sim_dump.cpp" "${OBJECTS[@]}"
+        # The kernels' TLS (= __shared__) symbols must all lie between the markers in the library.
+        if ! { readelf -sW "$WORK/$SET.sim.o" | awk '$4 == "TLS" && $7 != "UND" { print "K", $8 }'
+               readelf -sW "$WORK/lib${SET}_sim.so" | awk '$4 == "TLS" && $7 != "UND" { print "L", $2, $3, $8 }'; } | awk '
+                function hex(h,   i, v) { v = 0; h = tolower(h)
+                    for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+                    return v }
+                $1 == "K" { kern[$2] = 1; next }
+                { v = hex($2); s = $3 + 0; n = $4
+                  if (n == "trm_sim_smem_begin") b = v; else if (n == "trm_sim_smem_end") e = v
+                  else if (n in kern) { cnt++; lo[cnt] = v; hi[cnt] = v + s; nm[cnt] = n } }
+                END { if (b == "" || e == "") { print "markers missing"; exit 1 }
+                      for (i = 1; i <= cnt; i++) if (lo[i] <= b || hi[i] > e) { print "TLS symbol " nm[i] " outside the shared-memory markers"; bad = 1 }
+                      exit bad }' >&2; then
+            say "static shared memory is not bracketed by the markers (see above): the poisoning would miss it"
+            exit 1
+        fi
         "$WORK/$SET.dump" > "$WORK/$SET.kernels"
         cp "$WORK/lib${SET}_sim.so" "$SIMLIB"
         cp "$WORK/$SET.kernels" "$TABLE"

@@ -15,10 +15,23 @@
 //   * __shared__ variables are thread_local (one copy per OS worker = per running block);
 //     `extern __shared__` arrays all alias one per-worker buffer of TRM_SIM_MAX_DYN_SMEM bytes.
 //
+// Strict checks (what a GPU would punish but a lenient simulator hides; kernels/README.md):
+//   * thread order: a block's threads run between sync points in ascending, reversed or seeded
+//     shuffled order (trm_sim_set_order), so a missing barrier shows as a wrong result;
+//   * every __syncthreads of a block, and every warp collective of one mask, must come from one
+//     call site (file:line through __builtin_FILE/__builtin_LINE default arguments);
+//   * static and dynamic shared memory are filled with 0xff (NaN for fp32/bf16, -1 for integers)
+//     at block start; dynamic shared memory past the launch's byte count holds a canary that is
+//     checked after the launch (the launch passed too little dynamic shared memory);
+//   * WMMA load/store pointers must be 32-byte aligned and ldm a multiple of 16 bytes;
+//   * global memory: the Java runtime puts canaries around every allocation and checks them
+//     after each launch (SimRuntime), naming the kernel, argument and offset.
+//
 // Limits: at most 1024 threads per block; no inline PTX / asm (wgmma, cp.async, ldmatrix, ...:
 // keep such code in a variant guarded by `#if defined(__CUDA_ARCH__)` / `#ifndef TRM_SIM` beside a
 // portable one); no __constant__ memory uploads, textures, cooperative groups, dynamic parallelism,
-// inter-block spin waits, or data-race detection (fibers are never preempted between sync points).
+// inter-block spin waits; races are exposed through the thread order, not detected as such (fibers
+// are never preempted between sync points).
 #pragma once
 #ifndef TRM_CUDA_SIM_H
 #define TRM_CUDA_SIM_H
@@ -68,6 +81,9 @@
 
 #define TRM_SIM_MAX_THREADS_PER_BLOCK 1024
 #define TRM_SIM_MAX_DYN_SMEM (227 * 1024)
+// Canary word around global allocations and past the launch's dynamic shared memory: a quiet NaN
+// for fp32 and for both bf16 halves, a huge integer, unlike the 0xff fill of fresh memory.
+#define TRM_SIM_CANARY 0x7fc17fc1u
 
 // ----------------------------------------------------------------------------------------------
 // Vector types
@@ -113,10 +129,14 @@ extern __thread BlockState* tl_block;
 // A warp collective: every participating lane deposits a pointer to its own argument record;
 // the last lane to arrive calls fn with the 32 records (nullptr for lanes not taking part),
 // then all participants continue. fn identifies the kind of collective (for mismatch checks).
+// file/line name the call site (__builtin_FILE/__builtin_LINE default arguments of the public
+// functions): lanes meeting with the same mask must come from the same call (except __syncwarp,
+// which sm_70+ allows from different places).
 using CollectiveFn = void (*)(void* const* lane_args);
-void warp_collective(unsigned int mask, const char* what, void* my_args, CollectiveFn fn);
-// Block barrier; op 0 plain, 1 count, 2 and, 3 or (of pred over the block's live threads).
-int block_sync(int pred, int op);
+void warp_collective(unsigned int mask, const char* what, void* my_args, CollectiveFn fn, const char* file, int line);
+// Block barrier; op 0 plain, 1 count, 2 and, 3 or (of pred over the block's live threads). All
+// threads must arrive from the same call site (file, line), else the launch fails naming both.
+int block_sync(int pred, int op, const char* file, int line);
 // Let the other fibers of the block run (spin-wait loops, __nanosleep).
 void yield();
 // Lanes of the calling thread's warp that have not exited.
@@ -142,10 +162,11 @@ template <class To, class From> static inline To bit_cast(const From& f) {
 // ----------------------------------------------------------------------------------------------
 // Block synchronisation, fences, misc
 // ----------------------------------------------------------------------------------------------
-static inline void __syncthreads() { ::trm_sim::block_sync(0, 0); }
-static inline int __syncthreads_count(int p) { return ::trm_sim::block_sync(p != 0, 1); }
-static inline int __syncthreads_and(int p) { return ::trm_sim::block_sync(p != 0, 2); }
-static inline int __syncthreads_or(int p) { return ::trm_sim::block_sync(p != 0, 3); }
+#define TRM_SIM_SITE const char *trm_file = __builtin_FILE(), int trm_line = __builtin_LINE()
+static inline void __syncthreads(TRM_SIM_SITE) { ::trm_sim::block_sync(0, 0, trm_file, trm_line); }
+static inline int __syncthreads_count(int p, TRM_SIM_SITE) { return ::trm_sim::block_sync(p != 0, 1, trm_file, trm_line); }
+static inline int __syncthreads_and(int p, TRM_SIM_SITE) { return ::trm_sim::block_sync(p != 0, 2, trm_file, trm_line); }
+static inline int __syncthreads_or(int p, TRM_SIM_SITE) { return ::trm_sim::block_sync(p != 0, 3, trm_file, trm_line); }
 static inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline void __threadfence_system() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
@@ -198,7 +219,7 @@ template <class T> static void shfl_compute(void* const* a) {
     }
 }
 
-template <class T> static inline T shfl(unsigned int mask, T v, int mode, unsigned int b, int width) {
+template <class T> static inline T shfl(unsigned int mask, T v, int mode, unsigned int b, int width, const char* file, int line) {
     if (width <= 0 || width > 32 || (width & (width - 1)))
         fail("__shfl*_sync: width %d is not a power of two in [1, 32]", width);
     ShflArgs<T> s;
@@ -207,7 +228,7 @@ template <class T> static inline T shfl(unsigned int mask, T v, int mode, unsign
     s.b = b;
     s.c = ((32u - (unsigned int)width) << 8) | (mode == SHFL_UP ? 0u : 31u);
     s.mode = mode;
-    warp_collective(mask, "__shfl_sync", &s, &shfl_compute<T>);
+    warp_collective(mask, "__shfl_sync", &s, &shfl_compute<T>, file, line);
     return s.out;
 }
 
@@ -247,9 +268,9 @@ template <class T, int OP> static void reduce_compute(void* const* a) {
     for (unsigned int l = 0; l < 32; l++)
         if (a[l]) static_cast<ReduceArgs<T, OP>*>(a[l])->out = r;
 }
-template <class T, int OP> static inline T reduce(unsigned int mask, T v) {
+template <class T, int OP> static inline T reduce(unsigned int mask, T v, const char* file, int line) {
     ReduceArgs<T, OP> s{v, v};
-    warp_collective(mask, "__reduce_*_sync", &s, &reduce_compute<T, OP>);
+    warp_collective(mask, "__reduce_*_sync", &s, &reduce_compute<T, OP>, file, line);
     return s.out;
 }
 
@@ -270,53 +291,53 @@ template <class T> static void match_compute(void* const* a) {
 
 } // namespace trm_sim
 
-template <class T> static inline T __shfl_sync(unsigned int mask, T var, int srcLane, int width = 32) {
-    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_IDX, (unsigned int)srcLane, width);
+template <class T> static inline T __shfl_sync(unsigned int mask, T var, int srcLane, int width = 32, TRM_SIM_SITE) {
+    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_IDX, (unsigned int)srcLane, width, trm_file, trm_line);
 }
-template <class T> static inline T __shfl_up_sync(unsigned int mask, T var, unsigned int delta, int width = 32) {
-    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_UP, delta, width);
+template <class T> static inline T __shfl_up_sync(unsigned int mask, T var, unsigned int delta, int width = 32, TRM_SIM_SITE) {
+    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_UP, delta, width, trm_file, trm_line);
 }
-template <class T> static inline T __shfl_down_sync(unsigned int mask, T var, unsigned int delta, int width = 32) {
-    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_DOWN, delta, width);
+template <class T> static inline T __shfl_down_sync(unsigned int mask, T var, unsigned int delta, int width = 32, TRM_SIM_SITE) {
+    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_DOWN, delta, width, trm_file, trm_line);
 }
-template <class T> static inline T __shfl_xor_sync(unsigned int mask, T var, int laneMask, int width = 32) {
-    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_BFLY, (unsigned int)laneMask, width);
+template <class T> static inline T __shfl_xor_sync(unsigned int mask, T var, int laneMask, int width = 32, TRM_SIM_SITE) {
+    return ::trm_sim::shfl(mask, var, ::trm_sim::SHFL_BFLY, (unsigned int)laneMask, width, trm_file, trm_line);
 }
-static inline unsigned int __ballot_sync(unsigned int mask, int pred) {
+static inline unsigned int __ballot_sync(unsigned int mask, int pred, TRM_SIM_SITE) {
     ::trm_sim::VoteArgs v{pred != 0, 0, 0};
-    ::trm_sim::warp_collective(mask, "__ballot_sync", &v, &::trm_sim::ballot_compute);
+    ::trm_sim::warp_collective(mask, "__ballot_sync", &v, &::trm_sim::ballot_compute, trm_file, trm_line);
     return v.out;
 }
-static inline int __any_sync(unsigned int mask, int pred) {
+static inline int __any_sync(unsigned int mask, int pred, TRM_SIM_SITE) {
     ::trm_sim::VoteArgs v{pred != 0, 0, 0};
-    ::trm_sim::warp_collective(mask, "__any_sync", &v, &::trm_sim::ballot_compute);
+    ::trm_sim::warp_collective(mask, "__any_sync", &v, &::trm_sim::ballot_compute, trm_file, trm_line);
     return v.out != 0;
 }
-static inline int __all_sync(unsigned int mask, int pred) {
+static inline int __all_sync(unsigned int mask, int pred, TRM_SIM_SITE) {
     ::trm_sim::VoteArgs v{pred != 0, 0, 0};
-    ::trm_sim::warp_collective(mask, "__all_sync", &v, &::trm_sim::ballot_compute);
+    ::trm_sim::warp_collective(mask, "__all_sync", &v, &::trm_sim::ballot_compute, trm_file, trm_line);
     return v.all;
 }
-static inline void __syncwarp(unsigned int mask = 0xffffffffu) {
-    ::trm_sim::warp_collective(mask, "__syncwarp", nullptr, &::trm_sim::syncwarp_compute);
+static inline void __syncwarp(unsigned int mask = 0xffffffffu, TRM_SIM_SITE) {
+    ::trm_sim::warp_collective(mask, "__syncwarp", nullptr, &::trm_sim::syncwarp_compute, trm_file, trm_line);
 }
-static inline unsigned int __reduce_add_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 0>(m, v); }
-static inline int __reduce_add_sync(unsigned int m, int v) { return ::trm_sim::reduce<int, 0>(m, v); }
-static inline unsigned int __reduce_min_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 1>(m, v); }
-static inline int __reduce_min_sync(unsigned int m, int v) { return ::trm_sim::reduce<int, 1>(m, v); }
-static inline unsigned int __reduce_max_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 2>(m, v); }
-static inline int __reduce_max_sync(unsigned int m, int v) { return ::trm_sim::reduce<int, 2>(m, v); }
-static inline unsigned int __reduce_and_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 3>(m, v); }
-static inline unsigned int __reduce_or_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 4>(m, v); }
-static inline unsigned int __reduce_xor_sync(unsigned int m, unsigned int v) { return ::trm_sim::reduce<unsigned int, 5>(m, v); }
-template <class T> static inline unsigned int __match_any_sync(unsigned int mask, T v) {
+static inline unsigned int __reduce_add_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 0>(m, v, trm_file, trm_line); }
+static inline int __reduce_add_sync(unsigned int m, int v, TRM_SIM_SITE) { return ::trm_sim::reduce<int, 0>(m, v, trm_file, trm_line); }
+static inline unsigned int __reduce_min_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 1>(m, v, trm_file, trm_line); }
+static inline int __reduce_min_sync(unsigned int m, int v, TRM_SIM_SITE) { return ::trm_sim::reduce<int, 1>(m, v, trm_file, trm_line); }
+static inline unsigned int __reduce_max_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 2>(m, v, trm_file, trm_line); }
+static inline int __reduce_max_sync(unsigned int m, int v, TRM_SIM_SITE) { return ::trm_sim::reduce<int, 2>(m, v, trm_file, trm_line); }
+static inline unsigned int __reduce_and_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 3>(m, v, trm_file, trm_line); }
+static inline unsigned int __reduce_or_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 4>(m, v, trm_file, trm_line); }
+static inline unsigned int __reduce_xor_sync(unsigned int m, unsigned int v, TRM_SIM_SITE) { return ::trm_sim::reduce<unsigned int, 5>(m, v, trm_file, trm_line); }
+template <class T> static inline unsigned int __match_any_sync(unsigned int mask, T v, TRM_SIM_SITE) {
     ::trm_sim::MatchArgs<T> s{v, 0, 0};
-    ::trm_sim::warp_collective(mask, "__match_any_sync", &s, &::trm_sim::match_compute<T>);
+    ::trm_sim::warp_collective(mask, "__match_any_sync", &s, &::trm_sim::match_compute<T>, trm_file, trm_line);
     return s.out;
 }
-template <class T> static inline unsigned int __match_all_sync(unsigned int mask, T v, int* pred) {
+template <class T> static inline unsigned int __match_all_sync(unsigned int mask, T v, int* pred, TRM_SIM_SITE) {
     ::trm_sim::MatchArgs<T> s{v, 0, 0};
-    ::trm_sim::warp_collective(mask, "__match_all_sync", &s, &::trm_sim::match_compute<T>);
+    ::trm_sim::warp_collective(mask, "__match_all_sync", &s, &::trm_sim::match_compute<T>, trm_file, trm_line);
     *pred = s.all;
     return s.all ? s.out : 0u;
 }
@@ -590,6 +611,15 @@ static inline void fill_fragment(fragment<Use, M, N, K, T, L>& f, const typename
 }
 
 namespace detail {
+// The hardware's rules (CUDA C++ Programming Guide, "Warp Matrix Functions"): mptr must be 256-bit
+// (32-byte) aligned and ldm a multiple of 16 bytes (8 bf16/half elements, 4 floats).
+template <class T> static inline void check_io(const char* what, const void* p, unsigned int ldm) {
+    if (reinterpret_cast<uintptr_t>(p) % 32u != 0)
+        ::trm_sim::fail("wmma::%s: pointer %p is not 32-byte (256-bit) aligned", what, p);
+    if (((size_t)ldm * sizeof(T)) % 16u != 0)
+        ::trm_sim::fail("wmma::%s: ldm %u is not a multiple of 16 bytes (%u elements of %u bytes)", what, ldm,
+                        (unsigned int)(16 / sizeof(T)), (unsigned int)sizeof(T));
+}
 template <class Frag, class P> struct IoArgs { Frag* frag; P ptr; unsigned int ldm; bool col; };
 
 template <class Frag, class P, bool STORE> static void io_compute(void* const* a) {
@@ -615,23 +645,26 @@ template <class Frag, class P, bool STORE> static void io_compute(void* const* a
 } // namespace detail
 
 template <class Use, int M, int N, int K, class T, class L>
-static inline void load_matrix_sync(fragment<Use, M, N, K, T, L>& f, const T* p, unsigned int ldm) {
+static inline void load_matrix_sync(fragment<Use, M, N, K, T, L>& f, const T* p, unsigned int ldm, TRM_SIM_SITE) {
     static_assert(!std::is_void<L>::value, "matrix_a/matrix_b fragments need a row_major/col_major layout");
     using F = fragment<Use, M, N, K, T, L>;
+    detail::check_io<T>("load_matrix_sync", p, ldm);
     detail::IoArgs<F, const T*> s{&f, p, ldm, std::is_same<L, col_major>::value};
-    ::trm_sim::warp_collective(0xffffffffu, "wmma::load_matrix_sync", &s, &detail::io_compute<F, const T*, false>);
+    ::trm_sim::warp_collective(0xffffffffu, "wmma::load_matrix_sync", &s, &detail::io_compute<F, const T*, false>, trm_file, trm_line);
 }
 template <int M, int N, int K, class T>
-static inline void load_matrix_sync(fragment<accumulator, M, N, K, T>& f, const T* p, unsigned int ldm, layout_t layout) {
+static inline void load_matrix_sync(fragment<accumulator, M, N, K, T>& f, const T* p, unsigned int ldm, layout_t layout, TRM_SIM_SITE) {
     using F = fragment<accumulator, M, N, K, T>;
+    detail::check_io<T>("load_matrix_sync", p, ldm);
     detail::IoArgs<F, const T*> s{&f, p, ldm, layout == mem_col_major};
-    ::trm_sim::warp_collective(0xffffffffu, "wmma::load_matrix_sync", &s, &detail::io_compute<F, const T*, false>);
+    ::trm_sim::warp_collective(0xffffffffu, "wmma::load_matrix_sync", &s, &detail::io_compute<F, const T*, false>, trm_file, trm_line);
 }
 template <int M, int N, int K, class T>
-static inline void store_matrix_sync(T* p, const fragment<accumulator, M, N, K, T>& f, unsigned int ldm, layout_t layout) {
+static inline void store_matrix_sync(T* p, const fragment<accumulator, M, N, K, T>& f, unsigned int ldm, layout_t layout, TRM_SIM_SITE) {
     using F = fragment<accumulator, M, N, K, T>;
+    detail::check_io<T>("store_matrix_sync", p, ldm);
     detail::IoArgs<F, T*> s{const_cast<F*>(&f), p, ldm, layout == mem_col_major};
-    ::trm_sim::warp_collective(0xffffffffu, "wmma::store_matrix_sync", &s, &detail::io_compute<F, T*, true>);
+    ::trm_sim::warp_collective(0xffffffffu, "wmma::store_matrix_sync", &s, &detail::io_compute<F, T*, true>, trm_file, trm_line);
 }
 
 namespace detail {
@@ -661,13 +694,13 @@ template <class FD, class FA, class FB, class FC> static void mma_compute(void* 
 
 template <int M, int N, int K, class TA, class LA, class TB, class LB, class TC, class TD>
 static inline void mma_sync(fragment<accumulator, M, N, K, TD>& d, const fragment<matrix_a, M, N, K, TA, LA>& a,
-                            const fragment<matrix_b, M, N, K, TB, LB>& b, const fragment<accumulator, M, N, K, TC>& c) {
+                            const fragment<matrix_b, M, N, K, TB, LB>& b, const fragment<accumulator, M, N, K, TC>& c, TRM_SIM_SITE) {
     using FD = fragment<accumulator, M, N, K, TD>;
     using FA = fragment<matrix_a, M, N, K, TA, LA>;
     using FB = fragment<matrix_b, M, N, K, TB, LB>;
     using FC = fragment<accumulator, M, N, K, TC>;
     detail::MmaArgs<FD, FA, FB, FC> s{&d, &a, &b, &c};
-    ::trm_sim::warp_collective(0xffffffffu, "wmma::mma_sync", &s, &detail::mma_compute<FD, FA, FB, FC>);
+    ::trm_sim::warp_collective(0xffffffffu, "wmma::mma_sync", &s, &detail::mma_compute<FD, FA, FB, FC>, trm_file, trm_line);
 }
 } // namespace wmma
 } // namespace nvcuda

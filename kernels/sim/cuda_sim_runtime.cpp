@@ -18,6 +18,14 @@
 //   const char* trm_sim_last_error(void)
 //   int         trm_sim_max_dynamic_shared(void), trm_sim_max_threads_per_block(void),
 //               trm_sim_worker_count(void)
+//   int         trm_sim_set_order(int mode, long long seed)  0 ascending, 1 reversed, 2 shuffled
+//                                                           (from seed, kernel name, block); 0 ok
+//   int         trm_sim_static_shared_bytes(void)       bytes poisoned per block (all __shared__
+//                                                           variables of the set)
+//
+// Strict checks done here: thread order, one call site per barrier / warp collective, shared
+// memory poisoned at block start, dynamic shared memory past the launch's size guarded by a
+// canary (see cuda_sim.h).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -38,10 +46,44 @@
 
 #define TRM_SIM_EXPORT extern "C" __attribute__((visibility("default")))
 
+// Static shared memory: sim/smem_mark.cpp compiled twice into the markers that the build links
+// right before and right after the kernels' object, so the kernels' thread_local (= __shared__)
+// variables lie between them in the TLS block (linkers keep input order within .tbss).
+extern "C" __thread unsigned char trm_sim_smem_begin;
+extern "C" __thread unsigned char trm_sim_smem_end;
+
+namespace trm_sim {
+static unsigned char* static_smem(size_t* bytes) {
+    uintptr_t b = reinterpret_cast<uintptr_t>(&trm_sim_smem_begin) + 1, e = reinterpret_cast<uintptr_t>(&trm_sim_smem_end);
+    *bytes = e > b ? (size_t)(e - b) : 0;
+    return reinterpret_cast<unsigned char*>(b);
+}
+} // namespace trm_sim
+
 namespace trm_sim {
 
 __thread ThreadState* tl_thread = nullptr;
 __thread BlockState* tl_block = nullptr;
+
+// Defined by build-kernels.sh's generated dynsmem.cpp: the per-worker dynamic shared memory.
+extern __thread unsigned char dynamic_smem[TRM_SIM_MAX_DYN_SMEM];
+
+// Thread order within a block (trm_sim_set_order); the default is a shuffle from seed 1.
+enum Order : int { ORDER_ASCENDING = 0, ORDER_REVERSED = 1, ORDER_SHUFFLED = 2 };
+static std::atomic<int> g_order{ORDER_SHUFFLED};
+static std::atomic<unsigned long long> g_seed{1};
+
+static inline unsigned long long splitmix64(unsigned long long x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static const char* base_name(const char* path) {
+    const char* b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Kernel registry
@@ -129,8 +171,10 @@ struct Fiber {
 
 struct WarpGroup {
     bool active;
-    unsigned int mask, arrived;
+    unsigned int mask, arrived, first_lane;
     const char* what;
+    const char* file;   // call site of the first lane to arrive
+    int line;
     CollectiveFn fn;
     void* args[32];
 };
@@ -152,6 +196,10 @@ struct Worker {
     size_t stack_size = 0, stacks_mapped = 0;
     Fiber* current = nullptr;
     int nthreads = 0, live = 0, bar_arrived = 0, bar_op = 0;
+    const char* bar_file = nullptr;   // call site of the first thread at the pending barrier
+    int bar_line = 0;
+    Fiber* bar_first = nullptr;
+    std::vector<int> order;           // the order the scheduler resumes threads in
     bool aborted = false;
 #if defined(__x86_64__)
     void* sched_sp = nullptr;
@@ -166,6 +214,9 @@ static thread_local std::unique_ptr<Worker> tl_worker_owner;          // frees s
 struct Launch {
     const KernelEntry* kernel;
     dim3 grid, block;
+    unsigned int shared_bytes;
+    int order;
+    unsigned long long seed;          // of this launch's shuffles
     void* const* args;
     unsigned long long total_blocks;
     std::atomic<unsigned long long> next{0};
@@ -299,9 +350,17 @@ static void complete_group(Worker& w, Warp& wp, WarpGroup& g) {
     }
 }
 
-int block_sync(int pred, int op) {
+int block_sync(int pred, int op, const char* file, int line) {
     Worker& w = *tl_worker;
     Fiber* f = w.current;
+    if (w.bar_arrived == 0) {
+        w.bar_file = file;
+        w.bar_line = line;
+        w.bar_first = f;
+    } else if (line != w.bar_line || strcmp(file, w.bar_file) != 0) {
+        fail("__syncthreads at %s:%d, but %s waits at the one at %s:%d (all threads of a block must reach the same barrier)",
+             base_name(file), line, thread_name(*w.bar_first).c_str(), base_name(w.bar_file), w.bar_line);
+    }
     f->pred = pred;
     f->state = WAIT_BLOCK;
     w.bar_op = op;
@@ -313,7 +372,7 @@ int block_sync(int pred, int op) {
     return f->result;
 }
 
-void warp_collective(unsigned int mask, const char* what, void* my_args, CollectiveFn fn) {
+void warp_collective(unsigned int mask, const char* what, void* my_args, CollectiveFn fn, const char* file, int line) {
     Worker& w = *tl_worker;
     Fiber* f = w.current;
     unsigned int bit = 1u << f->ts.lane;
@@ -329,6 +388,10 @@ void warp_collective(unsigned int mask, const char* what, void* my_args, Collect
     if (g) {
         if (g->fn != fn)
             fail("warp %u: lanes meet in different collectives with the same mask 0x%08x (%s and %s)", f->ts.warp, mask, g->what, what);
+        // sm_70+ lets __syncwarp be reached from different places; the other collectives not.
+        if ((line != g->line || strcmp(file, g->file) != 0) && strcmp(what, "__syncwarp") != 0)
+            fail("%s at %s:%d, but lane %u of warp %u waits in the one at %s:%d with the same mask 0x%08x (all lanes must make the same call)",
+                 what, base_name(file), line, g->first_lane, f->ts.warp, base_name(g->file), g->line, mask);
     } else {
         if (!free_slot) fail("warp %u: more than %d collectives with different masks pending at once", f->ts.warp, kGroupsPerWarp);
         g = free_slot;
@@ -337,6 +400,9 @@ void warp_collective(unsigned int mask, const char* what, void* my_args, Collect
         g->arrived = 0;
         g->what = what;
         g->fn = fn;
+        g->file = file;
+        g->line = line;
+        g->first_lane = f->ts.lane;
     }
     g->args[f->ts.lane] = my_args;
     g->arrived |= bit;
@@ -431,6 +497,21 @@ static void run_block(Worker& w, Launch& L, unsigned long long b) {
     w.live = n;
     w.bar_arrived = 0;
     w.aborted = false;
+    // Shared memory as a GPU leaves it: whatever the last block wrote. Poison makes reads of
+    // never-written shared memory show (NaN / -1) instead of silently seeing stale values.
+    size_t static_bytes;
+    unsigned char* smem = static_smem(&static_bytes);
+    if (static_bytes) memset(smem, 0xff, static_bytes);
+    if (L.shared_bytes) memset(dynamic_smem, 0xff, L.shared_bytes);
+    w.order.resize((size_t)n);
+    for (int i = 0; i < n; i++) w.order[(size_t)i] = L.order == ORDER_REVERSED ? n - 1 - i : i;
+    if (L.order == ORDER_SHUFFLED) {  // Fisher-Yates from (launch seed, block): reproducible
+        unsigned long long r = splitmix64(L.seed ^ splitmix64(b + 1));
+        for (int i = n - 1; i > 0; i--) {
+            r = splitmix64(r);
+            std::swap(w.order[(size_t)i], w.order[(size_t)(r % (unsigned long long)(i + 1))]);
+        }
+    }
     int nwarps = (n + 31) / 32;
     w.warps.resize((size_t)nwarps);
     for (int i = 0; i < nwarps; i++) {
@@ -452,8 +533,8 @@ static void run_block(Worker& w, Launch& L, unsigned long long b) {
     }
     while (w.live > 0) {
         bool ran = false;
-        for (int i = 0; i < n; i++) {
-            Fiber* f = &w.fibers[(size_t)i];
+        for (int k = 0; k < n; k++) {
+            Fiber* f = &w.fibers[(size_t)w.order[(size_t)k]];
             if (f->state != RUNNABLE) continue;
             ran = true;
             switch_to_fiber(w, f);
@@ -478,11 +559,31 @@ static void work(Launch& L) {
     Worker& w = *tl_worker;
     w.launch = &L;
     ensure_stacks(w, (int)(L.block.x * L.block.y * L.block.z));
+    // Canary past the launch's dynamic shared memory: a kernel that uses more than the launch
+    // passed would read another block's data or fault on a GPU.
+    static const std::vector<unsigned char> canary = [] {
+        std::vector<unsigned char> c(TRM_SIM_MAX_DYN_SMEM);
+        const uint32_t word = TRM_SIM_CANARY;
+        for (size_t o = 0; o < c.size(); o += 4) memcpy(c.data() + o, &word, 4);
+        return c;
+    }();
+    const size_t lo = L.shared_bytes, hi = TRM_SIM_MAX_DYN_SMEM;
+    memcpy(dynamic_smem + lo, canary.data() + lo, hi - lo);
+    bool ran = false;
     for (;;) {
         if (L.failed.load()) break;
         unsigned long long b = L.next.fetch_add(1);
         if (b >= L.total_blocks) break;
         run_block(w, L, b);
+        ran = true;
+    }
+    if (ran && !L.failed.load() && memcmp(dynamic_smem + lo, canary.data() + lo, hi - lo) != 0) {
+        size_t at = lo;
+        while (at < hi && dynamic_smem[at] == canary[at]) at++;
+        char m[256];
+        snprintf(m, sizeof m, "kernel %s: wrote dynamic shared memory at byte %zu, but the launch passed only %u bytes",
+                 L.kernel->name.c_str(), at, L.shared_bytes);
+        L.set_error(m);
     }
     w.launch = nullptr;
 }
@@ -583,6 +684,13 @@ static int launch(int index, unsigned int gx, unsigned int gy, unsigned int gz, 
         if (!args[i]) { last_error = "kernel " + k.name + ": argument " + std::to_string(i) + " is a null pointer-to-argument"; return 1; }
     Launch L;
     L.kernel = &k;
+    L.shared_bytes = shared_bytes;
+    L.order = g_order.load();
+    // From the seed and the kernel's name, not a launch counter: the same launch gets the same
+    // order however many launches came before (a run stays reproducible bit for bit).
+    unsigned long long h = 1469598103934665603ull;
+    for (char c : k.name) h = (h ^ (unsigned char)c) * 1099511628211ull;
+    L.seed = splitmix64(g_seed.load() ^ h);
     L.grid = dim3(gx, gy, gz);
     L.block = dim3(bx, by, bz);
     L.args = args;
@@ -628,3 +736,15 @@ TRM_SIM_EXPORT const char* trm_sim_last_error(void) { return trm_sim::last_error
 TRM_SIM_EXPORT int trm_sim_max_dynamic_shared(void) { return TRM_SIM_MAX_DYN_SMEM; }
 TRM_SIM_EXPORT int trm_sim_max_threads_per_block(void) { return TRM_SIM_MAX_THREADS_PER_BLOCK; }
 TRM_SIM_EXPORT int trm_sim_worker_count(void) { return trm_sim::pool().size(); }
+TRM_SIM_EXPORT int trm_sim_set_order(int mode, long long seed) {
+    if (mode < trm_sim::ORDER_ASCENDING || mode > trm_sim::ORDER_SHUFFLED) return 1;
+    std::lock_guard<std::mutex> guard(trm_sim::launch_mutex);
+    trm_sim::g_order.store(mode);
+    trm_sim::g_seed.store((unsigned long long)seed);
+    return 0;
+}
+TRM_SIM_EXPORT int trm_sim_static_shared_bytes(void) {
+    size_t n;
+    trm_sim::static_smem(&n);
+    return (int)n;
+}

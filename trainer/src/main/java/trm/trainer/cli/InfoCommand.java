@@ -2,10 +2,12 @@ package trm.trainer.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import trm.engine.TrmException;
 import trm.engine.io.ModelCheckpoint;
 import trm.engine.io.Safetensors;
 import trm.engine.model.ParamLayout;
 import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmFlops;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,6 +22,9 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--config", description = "a config: ours (JSON) or the reference's arch config (YAML or JSON)") Path config;
     @Option(names = "--weights", description = "a checkpoint: show the config stored in it") Path weights;
     @Option(names = "--json", description = "print the config as JSON (reference key names)") boolean json;
+    @Option(names = "--flops", paramLabel = "BATCH",
+            description = "print only the model FLOPs (TrmFlops) of one supervision step at this batch, as one JSON line")
+    Integer flopsBatch;
 
     @Override
     public Integer call() {
@@ -31,6 +36,12 @@ final class InfoCommand implements Callable<Integer> {
                 : config != null ? TrmConfig.read(config) : TrmConfig.preset(preset);
         if (json) {
             System.out.println(c.toJson());
+            return 0;
+        }
+        if (flopsBatch != null) {  // for MFU in bench/gpu/check.sh
+            if (flopsBatch < 1) throw new TrmException("--flops " + flopsBatch + ": the batch must be at least 1");
+            System.out.printf(java.util.Locale.ROOT, "{\"batch\":%d,\"forward_step_flops\":%.6e,\"train_step_flops\":%.6e}%n",
+                    flopsBatch, TrmFlops.forwardStep(c, flopsBatch), TrmFlops.trainStep(c, flopsBatch));
             return 0;
         }
         ParamLayout layout = new ParamLayout(c);

@@ -117,6 +117,12 @@ class CliTest {
         Result info = run("info", "--preset", "sudoku-mlp");
         assertEquals(0, info.code());
         assertTrue(info.out().contains("parameters: 5028866"), info.out());
+        Result flops = run("info", "--preset", "sudoku-mlp", "--flops", "768");
+        assertEquals(0, flops.code(), flops.err());
+        TrmConfig mlp = TrmConfig.preset("sudoku-mlp");
+        assertEquals(String.format(java.util.Locale.ROOT, "{\"batch\":768,\"forward_step_flops\":%.6e,\"train_step_flops\":%.6e}",
+                trm.engine.model.TrmFlops.forwardStep(mlp, 768), trm.engine.model.TrmFlops.trainStep(mlp, 768)), flops.out().trim());
+        assertUserError(run("info", "--flops", "0"), "--flops 0: the batch must be at least 1");
         Result eval = run("eval", "--weights", weights.toString(), "--data", "gen:4:6:0:3");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("exact accuracy") && eval.out().contains("\"exact_accuracy\""), eval.out());
