@@ -12,8 +12,9 @@ import java.util.List;
  * is the smallest relabelling of a placement). Used to keep generated sets free of repeats and
  * test sets disjoint from training sets up to symmetry.
  *
- * <p>Cost: every placement is tried (32 for 4×4, 3 456 for 6×6, 3 359 232 for 9×9), each
- * abandoned at its first cell larger than the best so far, so most cost a few cells.
+ * <p>Cost: row 0 is tried over every transpose, source row and column order (2·9·1296 for 9×9),
+ * then each next row only from the placements still tied for the smallest rows so far: a few
+ * milliseconds for a 9×9 puzzle, where trying all 3 359 232 placements takes a second.
  */
 public final class SudokuCanonical {
     private final SudokuGeometry g;
@@ -26,22 +27,100 @@ public final class SudokuCanonical {
         this.colOrders = groupedOrders(g.stackCount(), g.boxCols());
     }
 
-    /** Largest side whose puzzles are compared up to symmetry by {@link #key}. */
-    public static final int MAX_SIDE = 6;
-
-    /**
-     * The key two puzzles share when they count as the same: the canonical form up to 6×6; for
-     * 9×9 the grid as given — its 3 359 232 placements take about a second per puzzle here, and
-     * two independently drawn 9×9 minimal puzzles are equivalent with negligible probability.
-     */
+    /** The key two puzzles share exactly when one is an augmentation of the other: {@link #of} as a function. */
     public static java.util.function.Function<int[], String> key(SudokuGeometry g) {
-        if (g.size() > MAX_SIDE) return java.util.Arrays::toString;
         SudokuCanonical c = new SudokuCanonical(g);
         return c::of;
     }
 
-    /** The canonical form of {@code cells} (values 0..n, 0 blank), as a string key. */
+    /** One partial placement: transpose, the source rows chosen so far, the column order, the digits renamed so far. */
+    private record Partial(boolean transpose, int[] rows, int[] cols, int[] rename, int next) {}
+
+    /**
+     * The canonical form of {@code cells} (values 0..n, 0 blank), as a string key. Built row by
+     * row, keeping only the partial placements whose rows so far are the smallest: row 0 over
+     * every transpose, source row and column order; each next row over the rows the band rules
+     * allow (the band's remaining rows, or any row of an unused band). Equal to trying every
+     * placement ({@link #bruteForce}), at a fraction of the cost for 9×9.
+     */
     public String of(int[] cells) {
+        int n = g.size(), h = g.boxRows();
+        List<Partial> alive = new ArrayList<>();
+        int[] bestRow = null;
+        for (int t = 0; t < (g.boxesSquare() ? 2 : 1); t++) {
+            for (int r = 0; r < n; r++) {
+                for (int[] cols : colOrders) {
+                    int[] rename = new int[n + 1];
+                    int[] next = {1};
+                    int[] row = renamed(cells, t == 1, r, cols, rename, next);
+                    int cmp = bestRow == null ? -1 : java.util.Arrays.compare(row, bestRow);
+                    if (cmp > 0) continue;
+                    if (cmp < 0) { alive.clear(); bestRow = row; }
+                    alive.add(new Partial(t == 1, new int[] {r}, cols, rename, next[0]));
+                }
+            }
+        }
+        int[] form = new int[n * n];
+        System.arraycopy(bestRow, 0, form, 0, n);
+        for (int i = 1; i < n; i++) {
+            List<Partial> grown = new ArrayList<>();
+            bestRow = null;
+            for (Partial p : alive) {
+                for (int r : allowedRows(p.rows(), i, h, n)) {
+                    int[] rename = p.rename().clone();
+                    int[] next = {p.next()};
+                    int[] row = renamed(cells, p.transpose(), r, p.cols(), rename, next);
+                    int cmp = bestRow == null ? -1 : java.util.Arrays.compare(row, bestRow);
+                    if (cmp > 0) continue;
+                    if (cmp < 0) { grown.clear(); bestRow = row; }
+                    int[] rows = java.util.Arrays.copyOf(p.rows(), i + 1);
+                    rows[i] = r;
+                    grown.add(new Partial(p.transpose(), rows, p.cols(), rename, next[0]));
+                }
+            }
+            alive = grown;
+            System.arraycopy(bestRow, 0, form, i * n, n);
+        }
+        StringBuilder s = new StringBuilder(n * n);
+        for (int v : form) s.append((char) ('0' + v));
+        return s.toString();
+    }
+
+    /** Source row {@code r} (of the transposed grid if asked) in column order {@code cols}, digits renamed in order of appearance. */
+    private int[] renamed(int[] cells, boolean transpose, int r, int[] cols, int[] rename, int[] next) {
+        int n = g.size();
+        int[] row = new int[n];
+        for (int c = 0; c < n; c++) {
+            int v = transpose ? cells[cols[c] * n + r] : cells[r * n + cols[c]];
+            if (v != 0) {
+                if (rename[v] == 0) rename[v] = next[0]++;
+                v = rename[v];
+            }
+            row[c] = v;
+        }
+        return row;
+    }
+
+    /** The source rows result row {@code i} may take: the rest of the current band, or any row of a band not used yet. */
+    private static int[] allowedRows(int[] chosen, int i, int h, int n) {
+        boolean[] used = new boolean[n], bandUsed = new boolean[n / h];
+        for (int r : chosen) {
+            used[r] = true;
+            bandUsed[r / h] = true;
+        }
+        int[] out = new int[n];
+        int k = 0;
+        if (i % h != 0) {
+            int band = chosen[i - i % h] / h;
+            for (int r = band * h; r < band * h + h; r++) if (!used[r]) out[k++] = r;
+        } else {
+            for (int r = 0; r < n; r++) if (!bandUsed[r / h]) out[k++] = r;
+        }
+        return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** The canonical form by trying every placement (the definition; a test oracle for {@link #of}). */
+    String bruteForce(int[] cells) {
         int n = g.size();
         int[] best = null;
         int[] cand = new int[n * n];

@@ -116,7 +116,6 @@ public final class SudokuData {
      * A held-out set for {@code train}: no puzzle of it equivalent to a training puzzle under the
      * augmentation group (which would show it to the model in training). A gen: spec draws only
      * puzzles unlike the training ones; from a file, such puzzles are dropped, said on stderr.
-     * (Up to symmetry for 4×4 and 6×6, as given for 9×9: {@link SudokuCanonical#key}.)
      */
     public static SudokuDataset heldOut(String spec, SudokuDataset train) {
         java.util.function.Function<int[], String> key = SudokuCanonical.key(train.geometry());
@@ -133,7 +132,7 @@ public final class SudokuData {
         if (kept.isEmpty()) throw new TrmException(spec + ": every test puzzle is equivalent to a training puzzle: nothing is held out");
         if (kept.size() < all.size())
             System.err.println("trm: dropped " + (all.size() - kept.size()) + " of " + all.size() + " test puzzles of " + spec
-                    + ": equivalent to training puzzles" + (train.geometry().size() > SudokuCanonical.MAX_SIDE ? " (identical)" : " up to symmetry"));
+                    + ": equivalent to training puzzles up to symmetry");
         return new SudokuDataset(kept);
     }
 }

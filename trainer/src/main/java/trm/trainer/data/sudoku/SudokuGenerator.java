@@ -65,7 +65,7 @@ public final class SudokuGenerator {
 
     /**
      * {@code count} puzzles no two of which are equivalent under the augmentation group
-     * ({@link SudokuCanonical#key}: 4×4 and 6×6; 9×9 puzzles are compared as given), none
+     * ({@link SudokuCanonical}), none
      * equivalent to a form in {@code exclude} (e.g. a training set's, for a held-out set). Draws repeat until enough distinct ones are found, at most
      * {@code 20 · count + 200} draws: small grids have few classes (4×4 minimal puzzles: 36), and
      * asking for more is an error saying how many were found.

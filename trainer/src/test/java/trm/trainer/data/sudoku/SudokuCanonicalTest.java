@@ -34,4 +34,21 @@ class SudokuCanonicalTest {
             assertEquals(canonical.of(solved), canonical.of(renamed));
         }
     }
+
+    /** The row-by-row search equals the definition (every placement tried), and 9×9 augmentations share a form too. */
+    @Test
+    void theSearchEqualsTryingEveryPlacement() {
+        for (SudokuGeometry g : List.of(SudokuGeometry.MINI, SudokuGeometry.SIX, SudokuGeometry.CLASSIC)) {
+            SudokuCanonical canonical = new SudokuCanonical(g);
+            var random = new SplittableRandom(5);
+            List<SudokuExample> puzzles = new SudokuGenerator(g, 4).generate(g.size() == 9 ? 1 : 5, SudokuGenerator.Target.any(), "t");
+            for (SudokuExample e : puzzles) {
+                String form = canonical.of(e.question());
+                assertEquals(canonical.bruteForce(e.question()), form, g.toString());
+                if (g.size() < 9) assertEquals(canonical.bruteForce(e.answer()), canonical.of(e.answer()), g + " (a full grid)");
+                for (int i = 0; i < 10; i++)
+                    assertEquals(form, canonical.of(SudokuAugmentation.random(g, random).apply(e.question())), g + ": augmentation");
+            }
+        }
+    }
 }
