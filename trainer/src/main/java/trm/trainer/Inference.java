@@ -31,7 +31,9 @@ public final class Inference {
         public double haltConfidence() { return 1 / (1 + Math.exp(-qHalt)); }
     }
 
+    /** {@code batch}: samples per pass, positive (0 would never advance through the samples). */
     public Inference(TrmModel model, int batch) {
+        if (batch <= 0) throw new trm.engine.TrmException("the batch must be positive, got " + batch);
         this.model = model;
         this.config = model.config;
         this.device = model.weights.device;
@@ -72,9 +74,12 @@ public final class Inference {
                 qLoss += st[o + Stat.HALT_LOSS];
                 boolean correct = st[o + Stat.SEQ_CORRECT] != 0;
                 count++;
-                acc += st[o + Stat.CORRECT] / st[o + Stat.COUNT];
-                exact += correct ? 1 : 0;
-                qAcc += (st[o + Stat.Q_HALT] >= 0) == correct ? 1 : 0;
+                // A non-finite output has no answer to judge: it makes the metric NaN rather than
+                // counting as right or wrong (NaN >= 0 is false: all-NaN weights scored q_halt acc 1).
+                boolean lmFinite = Float.isFinite(st[o + Stat.LM_LOSS]), qFinite = Float.isFinite(st[o + Stat.Q_HALT]);
+                acc += lmFinite ? st[o + Stat.CORRECT] / st[o + Stat.COUNT] : Double.NaN;
+                exact += lmFinite ? (correct ? 1 : 0) : Double.NaN;
+                qAcc += qFinite ? ((st[o + Stat.Q_HALT] >= 0) == correct ? 1 : 0) : Double.NaN;
             }
         }
         double c = Math.max(1, count);

@@ -31,6 +31,16 @@ public record TrainOptions(
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public TrainOptions {
+        // Every number must be finite first: "Infinity" would pass the range checks below.
+        finite("lr", lr);
+        finite("lr_min_ratio", lrMinRatio);
+        finite("beta1", beta1);
+        finite("beta2", beta2);
+        finite("weight_decay", weightDecay);
+        finite("puzzle_emb_lr", puzzleEmbLr);
+        finite("puzzle_emb_weight_decay", puzzleEmbWeightDecay);
+        finite("adamw_eps", adamwEps);
+        finite("ema_rate", emaRate);
         if (batch <= 0) throw new TrmException("batch must be positive");
         if (steps <= 0) throw new TrmException("steps must be positive");
         if (!(lr > 0)) throw new TrmException("lr must be positive");
@@ -38,6 +48,12 @@ public record TrainOptions(
         if (warmupSteps < 0) throw new TrmException("lr_warmup_steps must not be negative");
         if (emaRate < 0 || emaRate >= 1) throw new TrmException("ema_rate must be in [0, 1)");
         if (optimizer == null) throw new TrmException("optimizer must be adam-atan2 or adamw");
+    }
+
+    /** Refuses NaN and ±Infinity with a line naming the option; returns {@code v}. */
+    public static double finite(String name, double v) {
+        if (!Double.isFinite(v)) throw new TrmException(name + " must be a finite number, got " + v);
+        return v;
     }
 
     public TrainOptions withSteps(long steps) {

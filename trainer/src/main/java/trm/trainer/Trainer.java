@@ -143,9 +143,53 @@ public final class Trainer {
 
     /** Metrics summed since the last call (one small download), then reset. */
     public Metrics takeMetrics() {
-        float[] m = device.toFloats(metrics);
+        Metrics m = peekMetrics();
         ops.fill(metrics, 0f);
-        return Metrics.fromSums(m);
+        return m;
+    }
+
+    /** Metrics summed since the last {@link #takeMetrics}, without resetting them (one small download). */
+    public Metrics peekMetrics() {
+        return Metrics.fromSums(device.toFloats(metrics));
+    }
+
+    /** A quantity of the run that is no longer a finite number, and one value of it. */
+    public record NonFinite(String quantity, double value) {
+        @Override public String toString() { return quantity + " is " + value; }
+    }
+
+    /**
+     * The divergence guard's check: the loss summed since the last {@link #takeMetrics}, the
+     * last step's gradient norm, the live weights and their EMA copy must all be finite.
+     * Downloads the weights and gradients (2 to 3 copies of the parameters); meant for log
+     * and checkpoint boundaries, not every step. Empty when all is finite.
+     */
+    public java.util.Optional<NonFinite> nonFinite() {
+        Metrics m = peekMetrics();
+        if (!Double.isFinite(m.lmLoss())) return java.util.Optional.of(new NonFinite("the lm loss", m.lmLoss()));
+        if (!Double.isFinite(m.qHaltLoss())) return java.util.Optional.of(new NonFinite("the q_halt loss", m.qHaltLoss()));
+        if (step > 0) {
+            double g = norm(device.toFloats(model.grads));
+            if (!Double.isFinite(g)) return java.util.Optional.of(new NonFinite("the gradient norm", g));
+        }
+        double w = norm(device.toFloats(weights.params));
+        if (!Double.isFinite(w)) return java.util.Optional.of(new NonFinite("the weight norm", w));
+        if (options.ema()) {
+            double e = norm(device.toFloats(ema));
+            if (!Double.isFinite(e)) return java.util.Optional.of(new NonFinite("the EMA weight norm", e));
+        }
+        if (weights.puzzleTable != null) {
+            double p = norm(device.toFloats(weights.puzzleTable));
+            if (!Double.isFinite(p)) return java.util.Optional.of(new NonFinite("the puzzle embedding norm", p));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** L2 norm in double: NaN if any element is NaN, infinite if any is infinite (or it overflows). */
+    private static double norm(float[] x) {
+        double s = 0;
+        for (float v : x) s += (double) v * v;
+        return Math.sqrt(s);
     }
 
     /** The weights evaluation and checkpoints use: the EMA copy when enabled. */
@@ -190,6 +234,16 @@ public final class Trainer {
         Safetensors.write(file, meta, entries);
     }
 
+    /**
+     * The checkpoint and the model file as one consistent pair: both carry this step, the
+     * checkpoint is replaced first (each file atomically), so a crash in between leaves a
+     * checkpoint one save ahead of the model, which {@code trm train --resume} rewrites from it.
+     */
+    public void savePair(Path checkpoint, Path modelFile) {
+        save(checkpoint);
+        saveModel(modelFile);
+    }
+
     /** The model alone (EMA weights when enabled) with its config: what {@code trm solve} and {@code trm eval} load. */
     public void saveModel(Path file) {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -218,11 +272,31 @@ public final class Trainer {
      * that was never interrupted.
      */
     public static Trainer resume(Path file, Device device, SampleSource data, long totalSteps) {
+        return resume(file, device, data, stored -> totalSteps > 0 ? stored.withSteps(totalSteps) : stored);
+    }
+
+    /** The training options a checkpoint stores (its {@code train_options} metadata). */
+    public static TrainOptions storedOptions(SafetensorsFile f, Path file) {
+        String opts = f.meta("train_options").orElseThrow(() -> new TrmException(file + ": not a training checkpoint (no train_options): it can be solved with, not resumed"));
+        return TrainOptions.fromJson(opts, file.toString());
+    }
+
+    /**
+     * Continues a run from its checkpoint with the stored options as {@code change} returns
+     * them (e.g. more total steps, an amended learning rate). The batch, the seed and the EMA
+     * switch define the buffers, the data stream and what the model tensors hold: changing them
+     * is refused, as is a total below the step already reached.
+     */
+    public static Trainer resume(Path file, Device device, SampleSource data, java.util.function.UnaryOperator<TrainOptions> change) {
         SafetensorsFile f = Safetensors.read(file);
         TrmConfig config = ModelCheckpoint.config(f);
-        String opts = f.meta("train_options").orElseThrow(() -> new TrmException(file + ": not a training checkpoint (no train_options): it can be solved with, not resumed"));
-        TrainOptions options = TrainOptions.fromJson(opts, file.toString());
-        if (totalSteps > 0) options = options.withSteps(totalSteps);
+        TrainOptions stored = storedOptions(f, file);
+        TrainOptions options = change.apply(stored);
+        if (options.batch() != stored.batch() || options.seed() != stored.seed() || options.ema() != stored.ema())
+            throw new TrmException(file + ": the batch, the seed and the EMA switch of a run cannot change on resume");
+        long step = Long.parseLong(f.meta("step").orElse("0"));
+        if (options.steps() < step)
+            throw new TrmException(file + ": the run is already at step " + step + "; its total steps cannot be " + options.steps());
         Trainer t = new Trainer(config, options, device, data);
         ModelCheckpoint.load(f, t.weights, t.evalParams());
         t.device.upload(t.weights.params, ModelCheckpoint.tensor(f, T + "params", Math.toIntExact(t.weights.params.numel())));
@@ -237,7 +311,7 @@ public final class Trainer {
             if (dst.dtype() == DType.I32) t.device.upload(dst, src.asInts());
             else t.device.upload(dst, src.asFloats());
         }
-        t.step = Long.parseLong(f.meta("step").orElse("0"));
+        t.step = step;
         return t;
     }
 }

@@ -13,6 +13,6 @@ final class Exit {
     static final int USER_ERROR = 2;
     /** The JVM ran out of memory (raise TRM_HEAP or lower --batch). */
     static final int OUT_OF_MEMORY = 3;
-    /** solve ran, but the model's answer is not a valid solution for at least one puzzle. */
-    static final int NOT_SOLVED = 4;
+    /** The command ran but its result is not valid: solve, some answer is not a valid solution; train, the run diverged. */
+    static final int NO_VALID_RESULT = 4;
 }

@@ -10,16 +10,23 @@ final class MetricsFormat {
 
     private MetricsFormat() {}
 
+    /** The metrics as JSON; a non-finite value (a diverged run, NaN weights) is written as null, never as a string. */
     static ObjectNode json(Metrics m) {
         ObjectNode n = JSON.createObjectNode();
         n.put("count", m.count());
-        n.put("accuracy", m.accuracy());
-        n.put("exact_accuracy", m.exactAccuracy());
-        n.put("q_halt_accuracy", m.qHaltAccuracy());
-        n.put("steps", m.steps());
-        n.put("lm_loss", m.lmLoss());
-        n.put("q_halt_loss", m.qHaltLoss());
+        number(n, "accuracy", m.accuracy());
+        number(n, "exact_accuracy", m.exactAccuracy());
+        number(n, "q_halt_accuracy", m.qHaltAccuracy());
+        number(n, "steps", m.steps());
+        number(n, "lm_loss", m.lmLoss());
+        number(n, "q_halt_loss", m.qHaltLoss());
         return n;
+    }
+
+    /** JSON has no NaN or Infinity: they become null. */
+    static void number(ObjectNode n, String key, double v) {
+        if (Double.isFinite(v)) n.put(key, v);
+        else n.putNull(key);
     }
 
     static String table(Metrics m) {

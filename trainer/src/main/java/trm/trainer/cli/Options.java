@@ -22,6 +22,7 @@ final class Options {
     static void range(String option, Number value, long min, long max) {
         if (value == null) return;
         long v = value.longValue();
+        if (v < min && min <= 1) throw new TrmException(option + (min == 1 ? " must be positive" : " must not be negative") + ", got " + v);
         if (v < min || v > max)
             throw new TrmException(option + " " + v + " is out of range: it must be " + (max == Long.MAX_VALUE ? "at least " + min
                     : min == max ? String.valueOf(min) : "between " + min + " and " + max));
@@ -30,7 +31,8 @@ final class Options {
     /** {@code value} (if given) a finite number in (min, max] ({@code minExclusive}) or [min, max]. */
     static void range(String option, Double value, double min, boolean minExclusive, double max) {
         if (value == null) return;
-        boolean ok = Double.isFinite(value) && (minExclusive ? value > min : value >= min) && value <= max;
+        if (!Double.isFinite(value)) throw new TrmException(option + " must be a finite number, got " + value);
+        boolean ok = (minExclusive ? value > min : value >= min) && value <= max;
         if (!ok) throw new TrmException(option + " " + value + " is out of range: it must be a number in "
                 + (minExclusive ? "(" : "[") + min + ", " + max + "]");
     }

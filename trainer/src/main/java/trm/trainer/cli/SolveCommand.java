@@ -55,7 +55,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         int solved = solve(model, task, grids);
         if (!refused.isEmpty()) return Exit.USER_ERROR;
-        return solved == grids.size() ? Exit.OK : Exit.NOT_SOLVED;
+        return solved == grids.size() ? Exit.OK : Exit.NO_VALID_RESULT;
     }
 
     /** Runs the model on each puzzle and prints the puzzle, the answer (and with --trace every step's) and whether it solves it. */

@@ -48,7 +48,7 @@ final class TrainChecks {
         if (c.resume && c.run == null) throw new TrmException("--resume needs --run DIR (the run to continue)");
         if (!c.resume) c.trainingOptions(); // its own checks (a TrmException names the first problem)
         if (c.configFile != null) ConfigFile.read(Options.inputFile("--config", c.configFile));
-        SudokuData.check(c.data);
+        if (c.data != null) SudokuData.check(c.data);
         if (c.testData != null) SudokuData.check(c.testData);
         Options.outputFolder("--run", c.run);
     }

@@ -2,7 +2,10 @@ package trm.trainer.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 import trm.engine.Device;
 import trm.engine.Devices;
 import trm.engine.TrmException;
@@ -16,28 +19,44 @@ import trm.trainer.data.SampleSource;
 import trm.trainer.data.sudoku.SudokuData;
 import trm.trainer.data.sudoku.SudokuDataset;
 import trm.trainer.data.sudoku.SudokuSource;
+import trm.trainer.run.CheckpointCadence;
+import trm.trainer.run.RunFolder;
+import trm.trainer.run.RunSpec;
+import trm.trainer.run.StopSignals;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train TRM with deep supervision and adaptive halting.",
-                "Writes RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and RUN/model.safetensors (EMA weights).",
+                "Writes RUN/run.json (the run's definition), RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and "
+                        + "RUN/model.safetensors (EMA weights, same step as the checkpoint).",
+                "SIGINT/SIGTERM: checkpoint at the next step boundary, exit 130/143. Divergence (a non-finite loss, gradient or "
+                        + "weight): stop with exit 4, the last checkpoint untouched.",
                 "Test puzzles equivalent to training ones (up to the augmentation's symmetries) are left out of --test-data.",
                 "Example: trm train --data gen:4:24:0:1 --test-data gen:4:4:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
+    /** Exit status of a run stopped by the divergence guard. */
+    static final int DIVERGED = Exit.NO_VALID_RESULT;
+
+    @Spec CommandSpec spec;
+
     @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
             completionCandidates = Presets.class)
     String preset;
     @Option(names = "--config", description = "architecture instead of a preset: ours (JSON) or the reference's arch config (YAML or JSON); seq_len, vocab_size and num_puzzle_identifiers come from the data if absent")
     Path configFile;
-    @Option(names = "--data", required = true, description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]] (required unless --resume)")
     String data;
     @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data; none equivalent to a training puzzle)")
     String testData;
@@ -45,20 +64,25 @@ final class TrainCommand implements Callable<Integer> {
     Integer subsample;
     @Option(names = "--eval-size", description = "evaluate on at most this many test puzzles (default: all)")
     Integer evalSize;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or sim (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or sim (default: ${DEFAULT-VALUE}; may change on resume)")
     String device;
     @Option(names = "--batch", description = "slots per step (default: 768)")
     Integer batch;
-    @Option(names = "--steps", description = "optimizer steps (default: 65100, the reference's Sudoku run; with --resume: the checkpoint's)")
+    @Option(names = "--steps", description = "total optimizer steps (default: 65100, the reference's Sudoku run; may change on resume)")
     Long steps;
-    @Option(names = "--eval-interval", defaultValue = "0", description = "evaluate (and checkpoint) every N steps; 0: at the end only")
+    @Option(names = "--eval-interval", defaultValue = "0", description = "evaluate every N steps; 0: at the end only (may change on resume)")
     long evalInterval;
-    @Option(names = "--log-interval", defaultValue = "10", description = "steps between progress/metrics lines (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", description = "write the checkpoint every N steps, or every N minutes as Nm (default: "
+            + CheckpointCadence.DEFAULT + "; also at the end and on SIGINT/SIGTERM; may change on resume)")
+    String checkpointEvery;
+    @Option(names = "--log-interval", defaultValue = "10", description = "steps between progress/metrics lines (default: ${DEFAULT-VALUE}; may change on resume)")
     long logInterval;
     @Option(names = "--run", description = "run folder (default: runs/<date-time>)")
     Path run;
-    @Option(names = "--resume", description = "continue the run in --run from its checkpoint")
+    @Option(names = "--resume", description = "continue the run in --run from its checkpoint; needs no other option")
     boolean resume;
+    @Option(names = "--amend", description = "with --resume: let --lr, --warmup, --weight-decay, --puzzle-lr and --ema-rate change the stored run (e.g. after a divergence)")
+    boolean amend;
     @Option(names = "--lr", description = "(default: 1e-4)") Double lr;
     @Option(names = "--warmup", description = "linear warm-up steps (default: 2000)") Long warmup;
     @Option(names = "--weight-decay", description = "of the weights and the puzzle embedding (default: 1.0)") Double weightDecay;
@@ -76,60 +100,237 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--puzzle-emb-len", description = "override puzzle_emb_len (prefix positions)") Integer puzzleEmbLen;
     @Option(names = "--expansion", description = "override the SwiGLU expansion") Double expansion;
 
+    /** Options that may change on resume: they change neither the numbers nor the data. */
+    static final List<String> CHANGEABLE = List.of("--steps", "--eval-interval", "--checkpoint-every", "--device", "--log-interval");
+    /** Options that may change on resume with --amend: the optimizer's hyperparameters. */
+    static final List<String> AMENDABLE = List.of("--lr", "--warmup", "--weight-decay", "--puzzle-lr", "--ema-rate");
+
+    /** A stored setting of a run and the option that sets it. */
+    private record Setting(String option, Function<RunSpec, Object> stored, Supplier<Object> given) {}
+
+    /** Every option that defines a run, with where run.json keeps it (CHANGEABLE ones are handled apart). */
+    private List<Setting> settings() {
+        return List.of(
+                new Setting("--preset", RunSpec::preset, () -> preset),
+                new Setting("--config", RunSpec::configFile, () -> configFile == null ? null : configFile.toString()),
+                new Setting("--data", RunSpec::data, () -> data),
+                new Setting("--test-data", RunSpec::testData, () -> testData),
+                new Setting("--subsample", RunSpec::subsample, () -> subsample),
+                new Setting("--eval-size", RunSpec::evalSize, () -> evalSize),
+                new Setting("--no-augment", r -> !r.augment(), () -> noAugment),
+                new Setting("--seed", r -> r.options().seed(), () -> seed),
+                new Setting("--batch", r -> r.options().batch(), () -> batch),
+                new Setting("--optimizer", r -> r.options().optimizer(), () -> optimizer == null ? null : Optimizer.parse(optimizer)),
+                new Setting("--no-ema", r -> !r.options().ema(), () -> noEma),
+                new Setting("--lr", r -> r.options().lr(), () -> lr),
+                new Setting("--warmup", r -> r.options().warmupSteps(), () -> warmup),
+                new Setting("--weight-decay", r -> r.options().weightDecay(), () -> weightDecay),
+                new Setting("--puzzle-lr", r -> r.options().puzzleEmbLr(), () -> puzzleLr),
+                new Setting("--ema-rate", r -> r.options().emaRate(), () -> emaRate),
+                new Setting("--hidden", r -> r.config().hiddenSize(), () -> hidden),
+                new Setting("--layers", r -> r.config().layers(), () -> layers),
+                new Setting("--h-cycles", r -> r.config().hCycles(), () -> hCycles),
+                new Setting("--l-cycles", r -> r.config().lCycles(), () -> lCycles),
+                new Setting("--halt-max-steps", r -> r.config().haltMaxSteps(), () -> haltMaxSteps),
+                new Setting("--puzzle-emb-len", r -> r.config().puzzleEmbLen(), () -> puzzleEmbLen),
+                new Setting("--expansion", r -> r.config().expansion(), () -> expansion));
+    }
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        // Every check runs before the run folder is created or locked: a refused command leaves nothing behind.
         TrainChecks.check(this);
+        if (amend && !resume) throw new TrmException("--amend only applies with --resume");
         if (run == null) {
+            if (resume) throw new TrmException("--resume needs --run DIR (the run to continue)");
             run = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        Files.createDirectories(run);
-        Path ckpt = run.resolve("checkpoint.safetensors");
+        return resume ? resumeRun() : newRun();
+    }
+
+    private int newRun() {
+        if (data == null) throw new TrmException("--data is required (the training puzzles)");
+        if (RunFolder.holdsRun(run)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
         SudokuDataset train = SudokuData.load(data, subsample, seed);
         var source = new SudokuSource(train, seed, !noAugment);
-        List<Sample> test = testData == null ? List.of() : SudokuData.heldOut(testData, train).testSamples();
-        if (evalSize != null && test.size() > evalSize) test = test.subList(0, evalSize);
-        TrainChecks.sameGrid(source, test, testData);
+        TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source);
+        RunSpec runSpec = new RunSpec(configFile != null ? null : preset, configFile == null ? null : configFile.toString(), config,
+                trainingOptions(), data, testData, subsample, evalSize, !noAugment, evalInterval,
+                checkpointEvery == null ? CheckpointCadence.DEFAULT : checkpointEvery, logInterval, device);
+        List<Sample> test = testSamples(runSpec, train);
+        TrainChecks.sameGrid(source, test, runSpec.testData());
         Device dev = Devices.open(device);
-
-        Trainer trainer;
-        if (resume) {
-            if (!Files.exists(ckpt)) throw new TrmException("nothing to resume: " + ckpt + " does not exist");
-            trainer = Trainer.resume(ckpt, dev, source, steps == null ? 0 : steps);
-            System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + trainer.options.steps());
-        } else {
-            if (Files.exists(ckpt)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-            TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source);
-            TrainOptions options = trainingOptions();
-            trainer = new Trainer(config, options, dev, source);
-            Files.writeString(run.resolve("config.json"), config.toJson());
-            Files.writeString(run.resolve("train_options.json"), options.toJson());
+        Trainer trainer = new Trainer(config, runSpec.options(), dev, source);
+        try (RunFolder folder = RunFolder.open(run)) {
+            runSpec.write(folder.spec());
+            return train(folder, runSpec, trainer, train.size(), test);
         }
-        System.err.printf("trm: %s on %s, %d training puzzles, %d test puzzles, batch %d, %,d parameters%n", run, dev.name(),
-                train.size(), test.size(), trainer.options.batch(), trainer.weights.layout.count());
-        Path metricsFile = run.resolve("metrics.jsonl");
-        Progress progress = new Progress(System.err, trainer.step(), trainer.options.steps(), trainer.options.batch());
-        while (!trainer.done()) {
-            trainer.trainStep();
-            long s = trainer.step();
-            if (s % logInterval == 0 || trainer.done()) {
-                Metrics m = trainer.takeMetrics();
-                progress.update(s, m, trainer.lr());
-                appendJson(metricsFile, "train", s, m);
+    }
+
+    private int resumeRun() {
+        Path specFile = run.resolve(RunFolder.SPEC);
+        if (!Files.exists(specFile)) {
+            throw new TrmException("nothing to resume: " + specFile + " does not exist"
+                    + (Files.exists(run.resolve(RunFolder.CHECKPOINT)) ? " (a run from an older trm-java; start a new one)" : ""));
+        }
+        RunSpec stored = RunSpec.read(specFile);
+        ParseResult given = spec.commandLine().getParseResult();
+        RunSpec runSpec = stored;
+        List<String> changes = new ArrayList<>();
+        TrainOptions.Builder amended = stored.options().toBuilder();
+        for (Setting s : settings()) {
+            if (!given.hasMatchedOption(s.option())) continue;
+            Object was = s.stored().apply(stored), now = s.given().get();
+            if (Objects.equals(was, now)) continue;
+            if (!(amend && AMENDABLE.contains(s.option())))
+                throw new TrmException(s.option() + " " + now + " conflicts with the run's stored " + was + " (" + specFile
+                        + "); on resume only " + String.join(", ", CHANGEABLE) + " may change"
+                        + (AMENDABLE.contains(s.option()) ? ", and " + s.option() + " with --amend" : ""));
+            changes.add(s.option() + " " + was + " -> " + now);
+            switch (s.option()) {
+                case "--lr" -> amended.lr(lr);
+                case "--warmup" -> amended.warmupSteps(warmup);
+                case "--weight-decay" -> amended.weightDecay(weightDecay).puzzleEmbWeightDecay(weightDecay);
+                case "--puzzle-lr" -> amended.puzzleEmbLr(puzzleLr);
+                case "--ema-rate" -> amended.emaRate(emaRate);
+                default -> throw new IllegalStateException(s.option());
             }
-            if ((evalInterval > 0 && s % evalInterval == 0) || trainer.done()) {
-                trainer.save(ckpt);
-                trainer.saveModel(run.resolve("model.safetensors"));
-                if (!test.isEmpty()) {
+        }
+        if (given.hasMatchedOption("--steps") && steps != stored.options().steps()) {
+            changes.add("--steps " + stored.options().steps() + " -> " + steps);
+            amended.steps(steps);
+        }
+        runSpec = runSpec.withOptions(amended.build()).withCadences(
+                given.hasMatchedOption("--eval-interval") ? evalInterval : stored.evalInterval(),
+                given.hasMatchedOption("--checkpoint-every") ? checkpointEvery : stored.checkpointEvery(),
+                given.hasMatchedOption("--log-interval") ? logInterval : stored.logInterval(),
+                given.hasMatchedOption("--device") ? device : stored.device());
+        noteChange(changes, "--eval-interval", stored.evalInterval(), runSpec.evalInterval());
+        noteChange(changes, "--checkpoint-every", stored.checkpointEvery(), runSpec.checkpointEvery());
+        noteChange(changes, "--log-interval", stored.logInterval(), runSpec.logInterval());
+        noteChange(changes, "--device", stored.device(), runSpec.device());
+
+        SudokuDataset train = SudokuData.load(runSpec.data(), runSpec.subsample(), runSpec.options().seed());
+        var source = new SudokuSource(train, runSpec.options().seed(), runSpec.augment());
+        List<Sample> test = testSamples(runSpec, train);
+        TrainChecks.sameGrid(source, test, runSpec.testData());
+        Device dev = Devices.open(runSpec.device());
+        try (RunFolder folder = RunFolder.open(run)) {
+            Trainer trainer;
+            TrainOptions options = runSpec.options();
+            if (Files.exists(folder.checkpoint())) {
+                trainer = Trainer.resume(folder.checkpoint(), dev, source, ignored -> options);
+            } else {
+                trainer = new Trainer(runSpec.config(), options, dev, source); // killed before its first checkpoint
+            }
+            // The pair again, in case a kill fell between writing the checkpoint and the model file.
+            if (trainer.step() > 0) trainer.saveModel(folder.model());
+            if (trainer.done()) {
+                System.err.println("trm: " + run + " is complete (step " + trainer.step() + " of " + options.steps()
+                        + "); nothing to do (continue it with --steps N)");
+                return 0;
+            }
+            folder.truncateMetrics(trainer.step());
+            if (!runSpec.equals(stored)) runSpec.write(folder.spec());
+            System.err.println("trm: resuming " + run + " at step " + trainer.step() + " of " + options.steps()
+                    + (changes.isEmpty() ? "" : "; changed: " + String.join(", ", changes)));
+            if (!changes.isEmpty()) {
+                ObjectNode n = MetricsFormat.JSON.createObjectNode().put("kind", "resume").put("step", trainer.step());
+                changes.forEach(n.putArray("changes")::add);
+                folder.appendMetrics(n);
+            }
+            return train(folder, runSpec, trainer, train.size(), test);
+        }
+    }
+
+    private static void noteChange(List<String> changes, String option, Object was, Object now) {
+        if (!Objects.equals(was, now)) changes.add(option + " " + was + " -> " + now);
+    }
+
+    /** The held-out puzzles: none equivalent to a training puzzle ({@link SudokuData#heldOut}). */
+    private static List<Sample> testSamples(RunSpec r, SudokuDataset train) {
+        List<Sample> test = r.testData() == null ? List.of() : SudokuData.heldOut(r.testData(), train).testSamples();
+        if (r.evalSize() != null && test.size() > r.evalSize()) test = test.subList(0, r.evalSize());
+        return test;
+    }
+
+    /**
+     * The training loop: metrics every log interval, the checkpoint pair on its cadence, at the
+     * end and on SIGINT/SIGTERM, evaluation on its own interval. The divergence guard checks the
+     * loss, gradient norm and weights at every log and before every checkpoint, so a checkpoint
+     * never holds a diverged state.
+     */
+    private int train(RunFolder folder, RunSpec r, Trainer trainer, int trainSize, List<Sample> test) {
+        Device dev = trainer.device;
+        System.err.printf("trm: %s on %s, %d training puzzles, %d test puzzles, batch %d, %,d parameters, checkpoint every %s%n",
+                run, dev.name(), trainSize, test.size(), trainer.options.batch(), trainer.weights.layout.count(),
+                r.cadence() instanceof CheckpointCadence.Minutes ? r.checkpointEvery().replace("m", " min") : r.checkpointEvery() + " steps");
+        CheckpointCadence cadence = r.cadence();
+        Progress progress = new Progress(System.err, trainer.step(), trainer.options.steps(), trainer.options.batch());
+        long lastCheckpoint = System.nanoTime(), checkpointStep = Files.exists(folder.checkpoint()) ? trainer.step() : -1;
+        double lastFiniteLoss = Double.NaN;
+        long lastFiniteStep = trainer.step();
+        // Test-only throttle: TrainRunTest's child processes sleep this long per step so that a signal lands mid-run.
+        long delayMs = Long.getLong("trm.test.stepDelayMs", 0);
+        try (StopSignals stop = StopSignals.install()) {
+            while (!trainer.done()) {
+                trainer.trainStep();
+                long s = trainer.step();
+                if (s % r.logInterval() == 0 || trainer.done()) {
+                    Optional<Trainer.NonFinite> bad = trainer.nonFinite();
+                    Metrics m = trainer.takeMetrics();
+                    folder.appendMetrics(record("train", s, m));
+                    if (bad.isPresent()) return diverged(folder, trainer, bad.get(), lastFiniteLoss, lastFiniteStep, checkpointStep);
+                    lastFiniteLoss = m.loss();
+                    lastFiniteStep = s;
+                    progress.update(s, m, trainer.lr());
+                }
+                boolean checkpoint = trainer.done() || stop.requested()
+                        || cadence.due(s, Duration.ofNanos(System.nanoTime() - lastCheckpoint));
+                if (checkpoint) {
+                    Optional<Trainer.NonFinite> bad = trainer.nonFinite();
+                    if (bad.isPresent()) return diverged(folder, trainer, bad.get(), lastFiniteLoss, lastFiniteStep, checkpointStep);
+                    trainer.savePair(folder.checkpoint(), folder.model());
+                    lastCheckpoint = System.nanoTime();
+                    checkpointStep = s;
+                }
+                if (stop.requested()) {
+                    progress.println("trm: stopped by " + stop.name() + " at step " + s + "; checkpoint in " + folder.checkpoint()
+                            + "; continue with: trm train --run " + run + " --resume");
+                    return stop.exitCode();
+                }
+                if (!test.isEmpty() && ((r.evalInterval() > 0 && s % r.evalInterval() == 0) || trainer.done())) {
                     Metrics e = trainer.evaluate(test, Math.min(trainer.options.batch(), 256));
                     progress.println(String.format("eval @%d: token acc %.4f, exact %.4f, q_halt acc %.4f, lm_loss %.4f",
                             s, e.accuracy(), e.exactAccuracy(), e.qHaltAccuracy(), e.lmLoss()));
-                    appendJson(metricsFile, "eval", s, e);
+                    folder.appendMetrics(record("eval", s, e));
                 }
+                if (delayMs > 0) sleep(delayMs);
             }
         }
         System.err.println();
-        System.err.println("trm: done; weights in " + run.resolve("model.safetensors"));
+        System.err.println("trm: done; weights in " + folder.model());
         return 0;
+    }
+
+    /** Stops a diverged run: one diagnostic, the last good checkpoint untouched, how to go on. */
+    private int diverged(RunFolder folder, Trainer t, Trainer.NonFinite bad, double lastLoss, long lastStep, long checkpointStep) {
+        String where = lastStep < t.step() - 1 ? "between steps " + (lastStep + 1) + " and " + t.step() : "at step " + t.step();
+        String kept = checkpointStep < 0 ? "no checkpoint was written yet; start again"
+                : folder.checkpoint() + " (step " + checkpointStep + ") is untouched; continue from it with other settings, e.g.: trm train --run "
+                        + run + " --resume --amend --lr " + String.format("%.1e", t.options.lr() / 10);
+        System.err.println();
+        System.err.printf("trm: diverged %s: %s (last finite loss %s at step %d, lr %.3e); stopped. %s%n", where, bad,
+                Double.isNaN(lastLoss) ? "none yet" : String.format("%.4f", lastLoss), lastStep, t.lr(), kept);
+        return DIVERGED;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
@@ -143,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
         if (lCycles != null) c.lCycles(lCycles);
         if (haltMaxSteps != null) c.haltMaxSteps(haltMaxSteps);
         if (puzzleEmbLen != null) c.puzzleEmbLen(puzzleEmbLen);
-        if (expansion != null) c.expansion(expansion);
+        if (expansion != null) c.expansion(TrainOptions.finite("--expansion", expansion));
         return c.build();
     }
 
@@ -161,12 +362,12 @@ final class TrainCommand implements Callable<Integer> {
         return o.build();
     }
 
-    private static void appendJson(Path file, String kind, long step, Metrics m) throws IOException {
+    private static ObjectNode record(String kind, long step, Metrics m) {
         ObjectNode n = MetricsFormat.json(m);
         n.put("kind", kind);
         n.put("step", step);
         n.put("time", java.time.Instant.now().toString());
-        Files.writeString(file, n + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return n;
     }
 
     static final class Presets extends java.util.ArrayList<String> {

@@ -49,18 +49,18 @@ class CliInputsTest {
     @Test
     void badOptionsAreRefusedBeforeAnyWorkOrFile() throws Exception {
         String w = weights.toString();
-        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--limit", "0"), "--limit 0 is out of range: it must be between 1");
-        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--limit", "-5"), "--limit -5 is out of range");
-        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--batch", "-1"), "--batch -1 is out of range");
-        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--batch", "0"), "--batch 0 is out of range");
-        assertUserError(run("solve", "--weights", w, "--limit", "0", "--file", weights.toString()), "--limit 0 is out of range");
+        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--limit", "0"), "--limit must be positive, got 0");
+        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--limit", "-5"), "--limit must be positive, got -5");
+        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--batch", "-1"), "--batch must be positive, got -1");
+        assertUserError(run("eval", "--weights", w, "--data", "gen:4:5", "--batch", "0"), "--batch must be positive, got 0");
+        assertUserError(run("solve", "--weights", w, "--limit", "0", "--file", weights.toString()), "--limit must be positive, got 0");
         Path r = dir.resolve("never");
-        assertUserError(run("train", "--data", "gen:4:10", "--eval-size", "-1", "--run", r.toString()), "--eval-size -1 is out of range");
-        assertUserError(run("train", "--data", "gen:4:10", "--log-interval", "0", "--run", r.toString()), "--log-interval 0 is out of range");
+        assertUserError(run("train", "--data", "gen:4:10", "--eval-size", "-1", "--run", r.toString()), "--eval-size must be positive, got -1");
+        assertUserError(run("train", "--data", "gen:4:10", "--log-interval", "0", "--run", r.toString()), "--log-interval must be positive, got 0");
         assertUserError(run("train", "--data", "gen:4:10", "--hidden", "20000", "--run", r.toString()),
                 "--hidden 20000 is out of range: it must be between 1 and " + TrmConfig.MAX_HIDDEN);
-        assertUserError(run("train", "--data", "gen:4:10", "--lr", "NaN", "--run", r.toString()), "--lr NaN is out of range");
-        assertUserError(run("train", "--data", "gen:4:10", "--steps", "0", "--run", r.toString()), "--steps 0 is out of range");
+        assertUserError(run("train", "--data", "gen:4:10", "--lr", "NaN", "--run", r.toString()), "--lr must be a finite number, got NaN");
+        assertUserError(run("train", "--data", "gen:4:10", "--steps", "0", "--run", r.toString()), "--steps must be positive, got 0");
         assertUserError(run("train", "--data", "gen:4:0", "--run", r.toString()), "COUNT 0 must be between 1");
         assertUserError(run("train", "--data", "gen:4:10", "--test-data", dir.resolve("none.txt").toString(), "--run", r.toString()),
                 "data file not found");
@@ -114,7 +114,7 @@ class CliInputsTest {
         assertEquals(Exit.USER_ERROR, r.code());
         // no bad line: 0 when every answer is valid, 4 when one is not
         CliTest.Result one = run("solve", "--weights", weights.toString(), "1.3..4.22..3..2.");
-        assertEquals(one.out().contains("NOT a valid solution") ? Exit.NOT_SOLVED : Exit.OK, one.code(), one.out());
+        assertEquals(one.out().contains("NOT a valid solution") ? Exit.NO_VALID_RESULT : Exit.OK, one.code(), one.out());
         Path allBad = dir.resolve("bad.txt");
         Files.writeString(allBad, "11..............\n");
         assertUserError(run("solve", "--weights", weights.toString(), "--file", allBad.toString()), "no valid puzzle to solve");
@@ -196,7 +196,7 @@ class CliInputsTest {
         Safetensors.write(hrm, f.metadata(), entries);
         assertUserError(run("solve", "--weights", hrm.toString(), "1.3..4.22..3..2."), "unexpected tensor model.inner.H_level.layers.0.mlp.down_proj.weight");
         CliTest.Result r = run("solve", "--weights", hrm.toString(), "--allow-partial", "1.3..4.22..3..2.");
-        assertTrue(r.code() == Exit.OK || r.code() == Exit.NOT_SOLVED, r.err());
+        assertTrue(r.code() == Exit.OK || r.code() == Exit.NO_VALID_RESULT, r.err());
         assertTrue(r.err().contains("partial load: ignored 1 tensor the model lacks (model.inner.H_level.layers.0.mlp.down_proj.weight)"), r.err());
     }
 }

@@ -71,11 +71,11 @@ class CliTest {
     @Test
     void solvesAndTraces() {
         Result r = run("solve", "--weights", weights.toString(), "--trace", "1...........4..2");
-        assertEquals(r.out().contains("NOT a valid solution") ? Exit.NOT_SOLVED : Exit.OK, r.code(), r.err());
+        assertEquals(r.out().contains("NOT a valid solution") ? Exit.NO_VALID_RESULT : Exit.OK, r.code(), r.err());
         assertTrue(r.out().contains("after supervision step 1"), r.out());
         assertTrue(r.out().contains("halting confidence"), r.out());
         Result gen = run("solve", "--weights", weights.toString());
-        assertEquals(gen.out().contains("NOT a valid solution") ? Exit.NOT_SOLVED : Exit.OK, gen.code(), gen.err());
+        assertEquals(gen.out().contains("NOT a valid solution") ? Exit.NO_VALID_RESULT : Exit.OK, gen.code(), gen.err());
         assertTrue(gen.out().contains("freshly generated 4×4"), gen.out());
     }
 
@@ -152,7 +152,7 @@ class CliTest {
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.exists(run.resolve("model.safetensors")));
         Result s = run("solve", "--device", "sim", "--weights", run.resolve("model.safetensors").toString(), "1...........4..2");
-        assertEquals(s.out().contains("NOT a valid solution") ? Exit.NOT_SOLVED : Exit.OK, s.code(), s.err());
+        assertEquals(s.out().contains("NOT a valid solution") ? Exit.NO_VALID_RESULT : Exit.OK, s.code(), s.err());
         assertTrue(s.out().contains("on sim"), s.out());
     }
 }
