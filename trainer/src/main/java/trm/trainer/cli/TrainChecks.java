@@ -29,9 +29,10 @@ final class TrainChecks {
         Options.range("--log-interval", c.logInterval, 1, MAX_STEPS);
         Options.range("--eval-size", c.evalSize, 1, Integer.MAX_VALUE);
         Options.range("--subsample", c.subsample, 1, MAX_SUBSAMPLE);
-        Options.range("--lr", c.lr, 0, true, 10);
-        Options.range("--puzzle-lr", c.puzzleLr, 0, true, 10);
-        Options.range("--weight-decay", c.weightDecay, 0, false, 1000);
+        // learning rates and decay: any finite positive value (a huge one is how a divergence is provoked on purpose)
+        Options.range("--lr", c.lr, 0, true, Double.MAX_VALUE);
+        Options.range("--puzzle-lr", c.puzzleLr, 0, true, Double.MAX_VALUE);
+        Options.range("--weight-decay", c.weightDecay, 0, false, Double.MAX_VALUE);
         Options.range("--ema-rate", c.emaRate, 0, false, 0.999999);
         Options.range("--hidden", c.hidden, 1, TrmConfig.MAX_HIDDEN);
         Options.range("--layers", c.layers, 1, TrmConfig.MAX_LAYERS);
