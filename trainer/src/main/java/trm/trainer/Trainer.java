@@ -208,6 +208,22 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The evaluation weights' answer to each sample: the argmax tokens after all N_sup supervision
+     * steps (as {@link #evaluate} scores them), for task-specific scores such as a maze's "valid
+     * shortest path".
+     */
+    public List<int[]> predict(List<Sample> samples, int batch) {
+        if (inference == null || inference.batch() != batch) inference = new Inference(model, batch);
+        ops.copy(backup, weights.params);
+        ops.copy(weights.params, evalParams());
+        try {
+            return inference.solve(samples, false, false).stream().map(Inference.Answer::prediction).toList();
+        } finally {
+            ops.copy(weights.params, backup);
+        }
+    }
+
     // ---- checkpoints ---------------------------------------------------------------------
 
     /**

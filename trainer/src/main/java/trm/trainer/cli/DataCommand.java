@@ -4,6 +4,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import trm.engine.TrmException;
+import trm.trainer.data.maze.MazeCsv;
+import trm.trainer.data.maze.MazeExample;
+import trm.trainer.data.maze.MazeGenerator;
+import trm.trainer.data.maze.MazeText;
 import trm.trainer.data.sudoku.SudokuConverter;
 import trm.trainer.data.sudoku.SudokuCsv;
 import trm.trainer.data.sudoku.SudokuExample;
@@ -16,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Prepare datasets.",
-        subcommands = DataCommand.Sudoku.class)
+        subcommands = {DataCommand.Sudoku.class, DataCommand.Maze.class})
 final class DataCommand {
 
     @Command(name = "sudoku", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,6 +57,48 @@ final class DataCommand {
             SudokuCsv.write(out, puzzles);
             System.out.printf("wrote %d %d×%d puzzles to %s (mean rating %.1f)%n", puzzles.size(), size, size, out,
                     puzzles.stream().mapToInt(SudokuExample::rating).average().orElse(0));
+            return 0;
+        }
+    }
+
+    @Command(name = "maze", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Generate Maze-Hard-like mazes (random walls, S and G far apart, a unique shortest path), or label a",
+                    "file of mazes in the block text form with the exact solver. Output: the Maze-Hard CSV",
+                    "(source,question,answer,rating; rating = shortest path length) for .csv, else the block form.",
+                    "Examples: trm data maze --generate 1000 --size 30 --min-path 111 --seed 1 --out maze-hard.csv",
+                    "          trm data maze --convert mazes.txt --out mazes.csv"})
+    static final class Maze implements Callable<Integer> {
+        @Option(names = "--generate", paramLabel = "COUNT", description = "generate COUNT mazes") Integer generate;
+        @Option(names = "--size", defaultValue = "30", description = "maze side for --generate (default: ${DEFAULT-VALUE})") int size;
+        @Option(names = "--min-path", defaultValue = "111", description = "keep mazes whose shortest path takes at least this many steps (default: ${DEFAULT-VALUE}, Maze-Hard's 'longer than 110')") int minPath;
+        @Option(names = "--density", defaultValue = "" + MazeGenerator.DEFAULT_WALL_DENSITY, description = "probability that a cell is a wall (default: ${DEFAULT-VALUE})") double density;
+        @Option(names = "--seed", defaultValue = "0") long seed;
+        @Option(names = "--convert", paramLabel = "FILE", description = "mazes in the block text form to label (unlabelled ones are solved)") Path convert;
+        @Option(names = "--out", required = true, description = "file to write: .csv for the Maze-Hard CSV, else the block form") Path out;
+        @Parameters(arity = "0", hidden = true) List<String> none;
+
+        @Override
+        public Integer call() {
+            if ((generate == null) == (convert == null)) throw new TrmException("give exactly one of --generate COUNT or --convert FILE");
+            long t0 = System.nanoTime();
+            List<MazeExample> mazes;
+            if (convert != null) {
+                if (!Files.exists(convert)) throw new TrmException("file not found: " + convert);
+                mazes = MazeText.readExamples(convert);
+            } else {
+                if (generate < 1) throw new TrmException("--generate needs a positive count");
+                mazes = MazeGenerator.generate(size, size, generate, new MazeGenerator.Target(minPath, density, 100_000), seed,
+                        "generated-" + size + "x" + size);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (out.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+                MazeCsv.write(out, mazes);
+            } else {
+                MazeText.write(out, mazes, true);
+            }
+            var ratings = mazes.stream().mapToInt(MazeExample::rating).summaryStatistics();
+            System.out.printf("wrote %d mazes to %s (%s in %.2f s; shortest path %d..%d steps, mean %.1f)%n", mazes.size(), out,
+                    convert != null ? "labelled" : "generated", secs, ratings.getMin(), ratings.getMax(), ratings.getAverage());
             return 0;
         }
     }

@@ -7,8 +7,10 @@ import trm.engine.TrmException;
 import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
 import trm.trainer.Metrics;
-import trm.trainer.data.Sample;
+import trm.trainer.data.maze.MazeData;
 import trm.trainer.data.sudoku.SudokuData;
+import trm.trainer.data.Sample;
+import trm.trainer.data.maze.MazeScore;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +26,8 @@ final class EvalCommand implements Callable<Integer> {
     Path weights;
     @Option(names = "--config", description = "architecture JSON, for checkpoints without one (e.g. converted from the reference)")
     Path config;
-    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), or gen:SIDE:COUNT[:MIN_RATING[:SEED]]")
+    @Option(names = "--data", required = true, description = "a CSV with answers, a puzzle-per-line file (solved first), gen:SIDE:COUNT[:MIN_RATING[:SEED]], "
+            + "or mazes: maze:FILE or gen-maze:SIZE:COUNT:MINPATH:SEED (adds the 'valid shortest path' score)")
     String data;
     @Option(names = "--limit", description = "evaluate only the first N puzzles (only those are read, and solved if need be)")
     Integer limit;
@@ -40,20 +43,35 @@ final class EvalCommand implements Callable<Integer> {
         Options.range("--limit", limit, 1, Integer.MAX_VALUE);
         Options.range("--batch", batch, 1, MAX_BATCH);
         Options.inputFile("--config", config);
-        SudokuData.check(data);
+        boolean mazes = MazeData.names(data);
+        if (!mazes) SudokuData.check(data);
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
-        List<Sample> samples = SudokuData.first(data, limit == null ? Integer.MAX_VALUE : limit).testSamples();
+        // Sudoku: only the first --limit puzzles are read (and solved, from a puzzle-per-line file)
+        TaskData puzzles = mazes ? TaskData.load(data, null, 0, false)
+                : new TaskData.Sudokus(SudokuData.first(data, limit == null ? Integer.MAX_VALUE : limit), 0, false);
+        if (limit != null) puzzles = puzzles.limit(limit);
+        List<Sample> samples = puzzles.testSamples();
         if (samples.getFirst().inputs().length != model.config.seqLen())
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());
         long t0 = System.nanoTime();
-        Metrics m = new Inference(model, Math.min(batch, samples.size())).evaluate(samples, referenceMetrics);
+        Inference inference = new Inference(model, Math.min(batch, samples.size()));
+        Metrics m = inference.evaluate(samples, referenceMetrics);
         double secs = (System.nanoTime() - t0) / 1e9;
+        MazeScore maze = puzzles.maze()
+                ? puzzles.mazeScore(inference.solve(samples, false, false).stream().map(Inference.Answer::prediction).toList())
+                : null;
         if (!jsonOnly) {
             System.out.println(MetricsFormat.table(m));
+            if (maze != null) System.out.println(maze.summary());
             System.out.printf("(%d puzzles in %.2f s, %.1f puzzles/s, device %s)%n", samples.size(), secs, samples.size() / secs, device);
         }
-        System.out.println(MetricsFormat.json(m));
+        var json = MetricsFormat.json(m);
+        if (maze != null) {
+            json.put("valid_shortest_path", maze.validShortestAccuracy());
+            json.put("other_shortest_path", maze.otherShortest());
+        }
+        System.out.println(json);
         return 0;
     }
 }

@@ -9,6 +9,9 @@ import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
 import trm.trainer.data.Sample;
 import trm.trainer.data.Task;
+import trm.trainer.data.maze.MazeGrid;
+import trm.trainer.data.maze.MazePicture;
+import trm.trainer.data.maze.MazeTask;
 import trm.trainer.data.sudoku.SudokuTask;
 
 import java.nio.file.Path;
@@ -20,12 +23,13 @@ import java.util.concurrent.Callable;
         description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
                 "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2.",
                 "Exit code: 0 every answer is a valid solution; 4 some answer is not; 2 a mistake in the input",
-                "(a bad line of --file is named and skipped, and the other puzzles are still solved)."})
+                "(a bad line of --file is named and skipped, and the other puzzles are still solved).",
+                "Mazes: --maze FILE (Maze-Hard CSV or block text) with a maze model (--weights); --png OUT draws each answer."})
 final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
-    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file, at least 1 (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file or mazes from --maze, at least 1 (default: ${DEFAULT-VALUE})") int limit;
     @Option(names = "--allow-partial", description = "load a checkpoint that lacks model tensors or holds others, saying which") boolean allowPartial;
     @Option(names = "--weights", description = "model checkpoint (default: " + ModelFiles.DEFAULT_WEIGHTS + ")") Path weights;
     @Option(names = "--config", description = "architecture JSON for checkpoints without one") Path config;
@@ -33,12 +37,16 @@ final class SolveCommand implements Callable<Integer> {
     @Option(names = "--no-early-halt", description = "run all N_sup steps instead of stopping when q_halt > 0") boolean noEarlyHalt;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--seed", defaultValue = "2026", description = "seed of the example puzzle when none is given") long seed;
+    @Option(names = "--maze", description = "mazes to solve: a Maze-Hard CSV (.csv) or the block text form (rows of '# SG.', blank line between mazes)") Path maze;
+    @Option(names = "--png", description = "with --maze: draw each answer to this PNG (several mazes: OUT-1.png, OUT-2.png, ...)") Path png;
 
     @Override
     public Integer call() {
         Options.range("--limit", limit, 1, Integer.MAX_VALUE);
         Options.inputFile("--file", file);
         Options.inputFile("--config", config);
+        if (png != null && maze == null) throw new TrmException("--png draws mazes: give --maze FILE");
+        if (maze != null) return solveMazes();
         TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
         SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
         if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
@@ -53,13 +61,54 @@ final class SolveCommand implements Callable<Integer> {
             int n = task.geometry().size();
             System.out.println("No puzzle given: solving a freshly generated " + n + "×" + n + " puzzle (seed " + seed + ").");
         }
-        int solved = solve(model, task, grids);
+        List<int[]> answers = solve(model, task, grids, "valid solution", true);
         if (!refused.isEmpty()) return Exit.USER_ERROR;
-        return solved == grids.size() ? Exit.OK : Exit.NO_VALID_RESULT;
+        return allValid(task, grids, answers) ? Exit.OK : Exit.NO_VALID_RESULT;
     }
 
-    /** Runs the model on each puzzle and prints the puzzle, the answer (and with --trace every step's) and whether it solves it. */
-    private <G> int solve(TrmModel model, Task<G> task, List<G> grids) {
+    /** Whether every answer is a valid solution of its puzzle (exit 0), else exit 4. */
+    private static <G> boolean allValid(Task<G> task, List<G> grids, List<G> answers) {
+        for (int i = 0; i < grids.size(); i++) if (task.whyNotSolved(grids.get(i), answers.get(i)) != null) return false;
+        return true;
+    }
+
+    /** --maze: every maze of the file (at most --limit), its answer printed, judged and drawn with --png. */
+    private Integer solveMazes() {
+        if (weights == null) throw new TrmException("--maze needs --weights: a model trained on mazes (trm train --data maze:FILE ...)");
+        if (puzzles != null && !puzzles.isEmpty()) throw new TrmException("give mazes with --maze FILE, not as arguments");
+        if (!java.nio.file.Files.exists(maze)) throw new TrmException("file not found: " + maze);
+        TrmModel model = ModelFiles.load(weights, config, Devices.open(device), allowPartial);
+        MazeTask task = MazeTask.forSeqLenOrNull(model.config.seqLen());
+        if (task == null || model.config.vocabSize() != task.vocabSize()) {
+            throw new TrmException("this model takes " + model.config.seqLen() + " positions over " + model.config.vocabSize()
+                    + " tokens: not a maze model (a square maze of side² cells, vocabulary 6)");
+        }
+        List<MazeGrid> grids = task.readMazes(maze, limit);
+        List<MazeGrid> answers = solve(model, task, grids, "valid shortest path", false);
+        if (png != null) {
+            for (int i = 0; i < grids.size(); i++) {
+                Path out = grids.size() == 1 ? png : numbered(png, i + 1);
+                MazePicture.write(out, grids.get(i), answers.get(i), grids.get(i).width() <= 16 ? 24 : 16);
+                System.out.println("picture: " + out);
+            }
+        }
+        return allValid(task, grids, answers) ? Exit.OK : Exit.NO_VALID_RESULT;
+    }
+
+    private static Path numbered(Path file, int n) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
+        return file.resolveSibling(numbered);
+    }
+
+    /**
+     * Runs the model on each puzzle and prints the puzzle (if {@code showPuzzle}: a maze's answer
+     * shows it already), the answer (and with --trace every step's) and whether it solves it;
+     * returns the answers.
+     */
+    private <G> List<G> solve(TrmModel model, Task<G> task, List<G> grids, String solvedWords, boolean showPuzzle) {
+        List<G> answers = new ArrayList<>();
         Inference inf = new Inference(model, 1);
         int solved = 0;
         for (G q : grids) {
@@ -67,8 +116,11 @@ final class SolveCommand implements Callable<Integer> {
             Inference.Answer a = inf.solve(List.of(new Sample(task.encode(q), null, 0)), !noEarlyHalt, trace).getFirst();
             double ms = (System.nanoTime() - t0) / 1e6;
             G answer = task.decode(a.prediction());
-            System.out.println("puzzle:");
-            System.out.println(task.render(q, null));
+            answers.add(answer);
+            if (showPuzzle) {
+                System.out.println("puzzle:");
+                System.out.println(task.render(q, null));
+            }
             if (trace) {
                 G prev = q;
                 for (int s = 0; s < a.trace().size(); s++) {
@@ -84,12 +136,12 @@ final class SolveCommand implements Callable<Integer> {
             System.out.println("answer:");
             System.out.println(task.render(answer, null));
             System.out.printf("%s | %d supervision step%s | halting confidence %.3f | %.1f ms on %s%n",
-                    why == null ? "valid solution" : "NOT a valid solution (" + why + ")",
+                    why == null ? solvedWords : "NOT a " + solvedWords + " (" + why + ")",
                     a.stepsUsed(), a.stepsUsed() == 1 ? "" : "s", a.haltConfidence(), ms, device);
             String note = why == null ? null : task.noteOnPuzzle(q);
             if (note != null) System.out.println("note: " + note);
         }
         if (grids.size() > 1) System.out.printf("%d of %d solved%n", solved, grids.size());
-        return solved;
+        return answers;
     }
 }

@@ -5,6 +5,7 @@ import trm.engine.model.ConfigFile;
 import trm.engine.model.TrmConfig;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
+import trm.trainer.data.maze.MazeData;
 import trm.trainer.data.sudoku.SudokuData;
 
 import java.util.List;
@@ -49,8 +50,9 @@ final class TrainChecks {
         if (c.resume && c.run == null) throw new TrmException("--resume needs --run DIR (the run to continue)");
         if (!c.resume) c.trainingOptions(); // its own checks (a TrmException names the first problem)
         if (c.configFile != null) ConfigFile.read(Options.inputFile("--config", c.configFile));
-        if (c.data != null) SudokuData.check(c.data);
-        if (c.testData != null) SudokuData.check(c.testData);
+        // Sudoku specs are checked here; maze specs (maze:FILE, gen-maze:...) by the maze reader when loaded
+        if (c.data != null && !MazeData.names(c.data)) SudokuData.check(c.data);
+        if (c.testData != null && !MazeData.names(c.testData)) SudokuData.check(c.testData);
         Options.outputFolder("--run", c.run);
     }
 

@@ -16,9 +16,9 @@ import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
+import trm.trainer.data.maze.MazeData;
+import trm.trainer.data.maze.MazeScore;
 import trm.trainer.data.sudoku.SudokuData;
-import trm.trainer.data.sudoku.SudokuDataset;
-import trm.trainer.data.sudoku.SudokuSource;
 import trm.trainer.run.CheckpointCadence;
 import trm.trainer.run.RunFolder;
 import trm.trainer.run.RunSpec;
@@ -51,12 +51,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "sudoku-mlp",
+    @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: maze-att for maze data, else sudoku-mlp)",
             completionCandidates = Presets.class)
     String preset;
     @Option(names = "--config", description = "architecture instead of a preset: ours (JSON) or the reference's arch config (YAML or JSON); seq_len, vocab_size and num_puzzle_identifiers come from the data if absent")
     Path configFile;
-    @Option(names = "--data", description = "training puzzles: a CSV (source,question,answer,rating), a puzzle-per-line file, or gen:SIDE:COUNT[:MIN_RATING[:SEED]] (required unless --resume)")
+    @Option(names = "--data", description = "training puzzles: a Sudoku CSV (source,question,answer,rating), a puzzle-per-line file, "
+            + "gen:SIDE:COUNT[:MIN_RATING[:SEED]], or mazes: maze:FILE (Maze-Hard CSV or block text) or gen-maze:SIZE:COUNT:MINPATH:SEED "
+            + "(required unless --resume)")
     String data;
     @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data; none equivalent to a training puzzle)")
     String testData;
@@ -151,14 +153,15 @@ final class TrainCommand implements Callable<Integer> {
     private int newRun() {
         if (data == null) throw new TrmException("--data is required (the training puzzles)");
         if (RunFolder.holdsRun(run)) throw new TrmException(run + " already holds a run (use --resume, or another --run)");
-        SudokuDataset train = SudokuData.load(data, subsample, seed);
-        var source = new SudokuSource(train, seed, !noAugment);
-        TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source);
-        RunSpec runSpec = new RunSpec(configFile != null ? null : preset, configFile == null ? null : configFile.toString(), config,
+        TaskData train = TaskData.load(data, subsample, seed, !noAugment);
+        SampleSource source = train.source();
+        String presetName = preset != null ? preset : train.defaultPreset();
+        TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source, presetName);
+        RunSpec runSpec = new RunSpec(configFile != null ? null : presetName, configFile == null ? null : configFile.toString(), config,
                 trainingOptions(), data, testData, subsample, evalSize, !noAugment, evalInterval,
                 checkpointEvery == null ? CheckpointCadence.DEFAULT : checkpointEvery, logInterval, device);
-        List<Sample> test = testSamples(runSpec, train);
-        TrainChecks.sameGrid(source, test, runSpec.testData());
+        TaskData test = testData(runSpec, train);
+        TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(device);
         Trainer trainer = new Trainer(config, runSpec.options(), dev, source);
         try (RunFolder folder = RunFolder.open(run)) {
@@ -210,10 +213,10 @@ final class TrainCommand implements Callable<Integer> {
         noteChange(changes, "--log-interval", stored.logInterval(), runSpec.logInterval());
         noteChange(changes, "--device", stored.device(), runSpec.device());
 
-        SudokuDataset train = SudokuData.load(runSpec.data(), runSpec.subsample(), runSpec.options().seed());
-        var source = new SudokuSource(train, runSpec.options().seed(), runSpec.augment());
-        List<Sample> test = testSamples(runSpec, train);
-        TrainChecks.sameGrid(source, test, runSpec.testData());
+        TaskData train = TaskData.load(runSpec.data(), runSpec.subsample(), runSpec.options().seed(), runSpec.augment());
+        SampleSource source = train.source();
+        TaskData test = testData(runSpec, train);
+        TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(runSpec.device());
         try (RunFolder folder = RunFolder.open(run)) {
             Trainer trainer;
@@ -247,11 +250,17 @@ final class TrainCommand implements Callable<Integer> {
         if (!Objects.equals(was, now)) changes.add(option + " " + was + " -> " + now);
     }
 
-    /** The held-out puzzles: none equivalent to a training puzzle ({@link SudokuData#heldOut}). */
-    private static List<Sample> testSamples(RunSpec r, SudokuDataset train) {
-        List<Sample> test = r.testData() == null ? List.of() : SudokuData.heldOut(r.testData(), train).testSamples();
-        if (r.evalSize() != null && test.size() > r.evalSize()) test = test.subList(0, r.evalSize());
-        return test;
+    /**
+     * The run's test set (null without --test-data), of the training data's task, cut to --eval-size;
+     * for Sudoku held out: no puzzle equivalent to a training one ({@link SudokuData#heldOut}).
+     */
+    private static TaskData testData(RunSpec r, TaskData train) {
+        if (r.testData() == null) return null;
+        TaskData test = train instanceof TaskData.Sudokus(var sudokus, var seed, var augment) && !MazeData.names(r.testData())
+                ? new TaskData.Sudokus(SudokuData.heldOut(r.testData(), sudokus), r.options().seed(), false)
+                : TaskData.load(r.testData(), null, r.options().seed(), false);
+        if (test.maze() != train.maze()) throw new TrmException("--test-data is not the same task as --data (mazes and Sudoku)");
+        return r.evalSize() != null ? test.limit(r.evalSize()) : test;
     }
 
     /**
@@ -260,7 +269,8 @@ final class TrainCommand implements Callable<Integer> {
      * loss, gradient norm and weights at every log and before every checkpoint, so a checkpoint
      * never holds a diverged state.
      */
-    private int train(RunFolder folder, RunSpec r, Trainer trainer, int trainSize, List<Sample> test) {
+    private int train(RunFolder folder, RunSpec r, Trainer trainer, int trainSize, TaskData testSet) {
+        List<Sample> test = testSet == null ? List.of() : testSet.testSamples();
         Device dev = trainer.device;
         System.err.printf("trm: %s on %s, %d training puzzles, %d test puzzles, batch %d, %,d parameters, checkpoint every %s%n",
                 run, dev.name(), trainSize, test.size(), trainer.options.batch(), trainer.weights.layout.count(),
@@ -303,7 +313,14 @@ final class TrainCommand implements Callable<Integer> {
                     Metrics e = trainer.evaluate(test, Math.min(trainer.options.batch(), 256));
                     progress.println(String.format("eval @%d: token acc %.4f, exact %.4f, q_halt acc %.4f, lm_loss %.4f",
                             s, e.accuracy(), e.exactAccuracy(), e.qHaltAccuracy(), e.lmLoss()));
-                    folder.appendMetrics(record("eval", s, e));
+                    ObjectNode evalRecord = record("eval", s, e);
+                    if (testSet.maze()) { // exact match, and answers that mark another shortest path
+                        MazeScore score = testSet.mazeScore(trainer.predict(test, Math.min(trainer.options.batch(), 256)));
+                        progress.println("eval @" + s + ": " + score.summary());
+                        evalRecord.put("valid_shortest_path", score.validShortestAccuracy());
+                        evalRecord.put("other_shortest_path", score.otherShortest());
+                    }
+                    folder.appendMetrics(evalRecord);
                 }
                 if (delayMs > 0) sleep(delayMs);
             }
@@ -334,8 +351,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The preset, sized to the data (seq_len, vocab and puzzle identifiers come from the data, as in the reference) and overridden. */
-    private TrmConfig architecture(SampleSource train) {
-        TrmConfig p = TrmConfig.preset(preset);
+    private TrmConfig architecture(SampleSource train, String presetName) {
+        TrmConfig p = TrmConfig.preset(presetName);
         TrmConfig.Builder c = p.toBuilder().seqLen(train.seqLen()).vocabSize(train.vocabSize())
                 .numPuzzleIdentifiers(train.numPuzzleIdentifiers());
         if (hidden != null) c.hiddenSize(hidden).puzzleEmbNdim(Math.min(p.puzzleEmbNdim(), hidden));

@@ -3,7 +3,7 @@ package trm.trainer.data;
 /**
  * A task in the model's terms: how a person types a puzzle, how a grid becomes tokens and
  * back, how it is shown, and whether an answer solves a puzzle. Each task's package implements
- * it ({@code data.sudoku} now; {@code data.maze} and {@code data.arc} next) next to its parsing,
+ * it ({@code data.sudoku}, {@code data.maze}; {@code data.arc} next) next to its parsing,
  * augmentation and {@link SampleSource}; the command line's solve loop is written against it.
  *
  * @param <G> the task's grid (a Sudoku's cells, a maze, an ARC grid)

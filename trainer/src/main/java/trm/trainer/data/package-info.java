@@ -6,7 +6,9 @@
  *
  * <p>One package per task owns everything about its data: its file formats and parsing, its
  * tokens (the same encode/decode for training, evaluation and solving), its augmentation and its
- * rendering — {@code data.sudoku} now; {@code data.maze} and {@code data.arc} come the same way.
+ * rendering — {@code data.sudoku} and {@code data.maze}; {@code data.arc} comes the same way. Shared
+ * helpers: {@link trm.trainer.data.Seeds} (seeded randomness) and {@link trm.trainer.data.Dihedral}
+ * (the 8 grid symmetries, numbered as the reference).
  * The trainer depends only on this package; the command line only wires a task's package to it.
  */
 package trm.trainer.data;

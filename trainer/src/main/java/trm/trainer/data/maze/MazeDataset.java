@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
 
 import trm.engine.TrmException;
 import trm.trainer.data.Dihedral;
-import trm.trainer.data.sudoku.Seeds;
+import trm.trainer.data.Sample;
+import trm.trainer.data.Seeds;
 
 /**
  * A fixed list of mazes of one size, turned into model tokens.
@@ -25,15 +26,14 @@ public final class MazeDataset {
     private final int width;
 
     /**
-     * One sample of an epoch.
+     * One draw of an epoch.
      *
      * @param index     the example's index in this dataset
      * @param example   the (possibly transformed) example
      * @param transform the transform applied (identity without augmentation)
-     * @param inputs    question tokens, one per cell, row-major
-     * @param labels    answer tokens, one per cell
+     * @param sample    what the model sees: question tokens, answer tokens (one per cell, row-major), puzzle id 0
      */
-    public record Sample(int index, MazeExample example, Dihedral transform, int[] inputs, int[] labels) {}
+    public record Draw(int index, MazeExample example, Dihedral transform, Sample sample) {}
 
     public MazeDataset(List<MazeExample> examples) {
         if (examples.isEmpty()) throw new TrmException("a maze dataset needs at least one maze");
@@ -86,9 +86,27 @@ public final class MazeDataset {
         return cells;
     }
 
-    /** The sample for example {@code index}, untransformed (evaluation). */
-    public Sample sample(int index) {
-        return toSample(index, examples.get(index), Dihedral.IDENTITY);
+    /** {@code count} distinct mazes drawn without replacement, determined by {@code seed}, in their original order. */
+    public MazeDataset subsample(int count, long seed) {
+        if (count < 1 || count > examples.size()) throw new TrmException("cannot take " + count + " mazes from a dataset of " + examples.size());
+        int[] chosen = java.util.Arrays.copyOf(permutation(examples.size(), Seeds.random(seed)), count);
+        java.util.Arrays.sort(chosen);
+        return new MazeDataset(java.util.Arrays.stream(chosen).mapToObj(examples::get).toList());
+    }
+
+    /** The draw of example {@code index}, untransformed (evaluation). */
+    public Draw draw(int index) {
+        return toDraw(index, examples.get(index), Dihedral.IDENTITY);
+    }
+
+    /** Every example once, untransformed, in order: a test set. */
+    public List<Sample> testSamples() {
+        return examples.stream().map(MazeDataset::sampleOf).toList();
+    }
+
+    /** The model's view of an example: question tokens, answer tokens, puzzle id 0. */
+    public static Sample sampleOf(MazeExample e) {
+        return new Sample(inputTokens(e), labelTokens(e), 0);
     }
 
     /**
@@ -96,7 +114,7 @@ public final class MazeDataset {
      * {@code augment}, each seen through a transform drawn from (seed, epoch, position). Epochs are
      * independent, so any epoch can be replayed alone.
      */
-    public Iterator<Sample> epoch(long seed, int epoch, boolean augment) {
+    public Iterator<Draw> epoch(long seed, int epoch, boolean augment) {
         if (augment && height != width) {
             throw new TrmException("dihedral augmentation needs square mazes; these are " + height + "x" + width);
         }
@@ -108,21 +126,21 @@ public final class MazeDataset {
             public boolean hasNext() { return position < order.length; }
 
             @Override
-            public Sample next() {
+            public Draw next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 int index = order[position];
                 Dihedral t = augment
                         ? Dihedral.of(Seeds.random(Seeds.derive(seed, epoch, position)).nextInt(8))
                         : Dihedral.IDENTITY;
                 position++;
-                return toSample(index, examples.get(index), t);
+                return toDraw(index, examples.get(index), t);
             }
         };
     }
 
-    private static Sample toSample(int index, MazeExample e, Dihedral t) {
+    private static Draw toDraw(int index, MazeExample e, Dihedral t) {
         MazeExample seen = t == Dihedral.IDENTITY ? e : e.transformed(t);
-        return new Sample(index, seen, t, inputTokens(seen), labelTokens(seen));
+        return new Draw(index, seen, t, sampleOf(seen));
     }
 
     private static int[] permutation(int size, RandomGenerator random) {

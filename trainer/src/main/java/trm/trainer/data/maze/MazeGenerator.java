@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
 import trm.engine.TrmException;
-import trm.trainer.data.sudoku.Seeds;
+import trm.trainer.data.Seeds;
 
 /**
  * Makes Maze-Hard-like mazes with a unique shortest path:

@@ -43,6 +43,7 @@ public final class MazeRules {
         for (int i = 0; i < answer.length; i++) {
             int a = answer[i];
             int q = question[i];
+            if (a == MazeGrid.NO_CELL) return "answer: no cell (a PAD token) at " + where(i, width);
             if (a < WALL || a > PATH) return "answer: bad cell code " + a + " at " + where(i, width);
             if (a == q) continue;
             if (a == PATH && q == OPEN) {

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import trm.engine.TrmException;
 import trm.trainer.data.Sample;
+import trm.trainer.data.Seeds;
 
 /**
  * A fixed list of Sudoku examples of one geometry, with seeded epochs and subsamples, turned

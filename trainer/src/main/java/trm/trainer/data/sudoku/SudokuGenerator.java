@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 import trm.engine.TrmException;
+import trm.trainer.data.Seeds;
 
 /**
  * Makes puzzles with a unique solution: a random complete grid, then clues removed one at a time

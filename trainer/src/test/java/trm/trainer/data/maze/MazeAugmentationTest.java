@@ -39,26 +39,26 @@ class MazeAugmentationTest {
         MazeDataset data = new MazeDataset(MazeGenerator.generate(8, 8, 40, MazeGenerator.Target.minPath(12), 5, "8"));
         Set<Dihedral> used = EnumSet.noneOf(Dihedral.class);
         for (int epoch = 0; epoch < 3; epoch++) {
-            Iterator<MazeDataset.Sample> a = data.epoch(9, epoch, true);
-            Iterator<MazeDataset.Sample> b = data.epoch(9, epoch, true);
+            Iterator<MazeDataset.Draw> a = data.epoch(9, epoch, true);
+            Iterator<MazeDataset.Draw> b = data.epoch(9, epoch, true);
             boolean[] seen = new boolean[data.size()];
             while (a.hasNext()) {
-                MazeDataset.Sample x = a.next();
-                MazeDataset.Sample y = b.next();
+                MazeDataset.Draw x = a.next();
+                MazeDataset.Draw y = b.next();
                 assertEquals(x.index(), y.index());
                 assertEquals(x.transform(), y.transform());
-                assertArrayEquals(x.inputs(), y.inputs());
+                assertArrayEquals(x.sample().inputs(), y.sample().inputs());
                 used.add(x.transform());
                 seen[x.index()] = true;
                 MazeExample original = data.get(x.index());
                 assertEquals(original, x.example().transformed(x.transform().inverse()));
-                assertArrayEquals(MazeDataset.inputTokens(x.example()), x.inputs());
-                assertArrayEquals(MazeDataset.labelTokens(x.example()), x.labels());
+                assertArrayEquals(MazeDataset.inputTokens(x.example()), x.sample().inputs());
+                assertArrayEquals(MazeDataset.labelTokens(x.example()), x.sample().labels());
             }
             for (boolean s : seen) assertEquals(true, s, "every maze once per epoch");
         }
         assertEquals(EnumSet.allOf(Dihedral.class), used);
-        Iterator<MazeDataset.Sample> plain = data.epoch(9, 0, false);
+        Iterator<MazeDataset.Draw> plain = data.epoch(9, 0, false);
         while (plain.hasNext()) assertEquals(Dihedral.IDENTITY, plain.next().transform());
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import trm.engine.TrmException;
-import trm.trainer.data.sudoku.Seeds;
+import trm.trainer.data.Seeds;
 
 class MazeGeneratorTest {
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import trm.trainer.data.Seeds;
 
 class SudokuAugmentationTest {
     private static final int SEEDS = 25;

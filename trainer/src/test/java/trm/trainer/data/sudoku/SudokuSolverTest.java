@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import trm.trainer.data.Seeds;
 import trm.trainer.data.sudoku.SolveResult.Outcome;
 
 class SudokuSolverTest {

@@ -1,4 +1,4 @@
-package trm.trainer.data.sudoku;
+package trm.trainer.data;
 
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
