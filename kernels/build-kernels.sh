@@ -81,7 +81,7 @@ if NVCC_BIN=$(find_nvcc); then
     if [ -f "$FATBIN" ] && [ "$(cat "$WORK/$SET.fatbin.stamp" 2>/dev/null)" = "$HASH" ]; then
         say "fatbin up to date"
     else
-        rm -f "$FATBIN" "$OUT/$SET.fatbin.missing"
+        rm -f "$FATBIN" "$OUT/$SET.fatbin.missing" "$OUT/$SET.fatbin.cuda"
         say "nvcc -> $SET.fatbin (sm_80, sm_90, compute_90 PTX)"
         if ! "$NVCC_BIN" -fatbin "${NVCC_FLAGS[@]}" -I"$INC" -I"$SRC" -o "$WORK/$SET.fatbin" "$UNITY" \
                 > "$WORK/$SET.ptxas.txt" 2>&1; then
@@ -90,6 +90,8 @@ if NVCC_BIN=$(find_nvcc); then
             exit 1
         fi
         cp "$WORK/$SET.fatbin" "$FATBIN"
+        # The CUDA version of the toolkit that built it: the cuda runtime refuses a driver older than that.
+        "$NVCC_BIN" --version | sed -n 's/.*release \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -1 > "$OUT/$SET.fatbin.cuda"
         echo "$HASH" > "$WORK/$SET.fatbin.stamp"
         # One line per kernel and architecture: registers, spills, shared memory.
         awk '
@@ -106,7 +108,7 @@ if NVCC_BIN=$(find_nvcc); then
         fi
     fi
 else
-    rm -f "$FATBIN" "$WORK/$SET.fatbin.stamp"
+    rm -f "$FATBIN" "$WORK/$SET.fatbin.stamp" "$OUT/$SET.fatbin.cuda"
     echo "the kernels were built without nvcc (not found at build time)" > "$OUT/$SET.fatbin.missing"
     say "nvcc not found: skipping the fatbin (the cuda device will report itself unavailable)"
 fi

@@ -60,14 +60,14 @@ __device__ __forceinline__ void ropeBack(float* g, const float* cosT, const floa
 }
 } // namespace attention
 
-// grid (ceil(L/64), B*H), block 256, no dynamic shared memory.
+// grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, no dynamic shared memory.
 extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const float* __restrict__ qkv, float* __restrict__ out,
                                                                 float* __restrict__ lse, int L, int H) {
     using namespace attention;
     __shared__ float Ks[T * LDS], Vs[T * LDS];
-    const int bh = blockIdx.y, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
+    const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
     const float* base = qkv + (long long)b * L * ld + h * HD;
-    const int q0 = blockIdx.x * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
+    const int q0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int row = q0 + r;
     const float scale2 = SCALE * LOG2E;
 
@@ -128,7 +128,7 @@ TRM_KERNEL(attention_fwd)
 
 extern __shared__ __align__(16) float attention_smem[];
 
-// grid (ceil(L/64), B*H), block 256, dynamic shared memory 3*64*65*4 bytes.
+// grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, dynamic shared memory 3*64*65*4 bytes.
 extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
         const float* __restrict__ qkv, const float* __restrict__ out, const float* __restrict__ dout,
         const float* __restrict__ lse, float* __restrict__ delta, float* __restrict__ dqkv,
@@ -137,9 +137,9 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
     float* Ks = attention_smem;
     float* Vs = Ks + T * LDS;
     float* dOs = Vs + T * LDS;
-    const int bh = blockIdx.y, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
+    const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
     const float* base = qkv + (long long)b * L * ld + h * HD;
-    const int q0 = blockIdx.x * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
+    const int q0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int row = q0 + r;
     const float scale2 = SCALE * LOG2E;
 
@@ -201,7 +201,7 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
 }
 TRM_KERNEL(attention_bwd_dq)
 
-// grid (ceil(L/64), B*H), block 256, dynamic shared memory (3*64*65 + 2*64)*4 bytes. Runs after
+// grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, dynamic shared memory (3*64*65 + 2*64)*4 bytes. Runs after
 // attention_bwd_dq (reads delta).
 extern "C" __global__ void __launch_bounds__(256) attention_bwd_dkdv(
         const float* __restrict__ qkv, const float* __restrict__ dout, const float* __restrict__ lse,
@@ -213,10 +213,10 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dkdv(
     float* Vs = dOs + T * LDS;
     float* lse2s = Vs + T * LDS;
     float* Ds = lse2s + T;
-    const int bh = blockIdx.y, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
+    const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
     const float* base = qkv + (long long)b * L * ld + h * HD;
     const float* dbase = dout + (long long)b * L * D + h * HD;
-    const int k0 = blockIdx.x * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
+    const int k0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int krow = k0 + r;
     const float scale2 = SCALE * LOG2E;
 

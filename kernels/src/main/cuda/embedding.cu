@@ -5,11 +5,11 @@
 // out [B, P+S, D] = (x + pos) * c, x = the sample's puzzle row zero-padded to P*D for the first P
 // positions, the token's embedding row after them; pos optional (null: no add). c is computed by
 // the host exactly as the cpu does (POS_MIX * scale with learned positions, else scale).
-// Grid (P+S, B), block threads stride over D.
+// Grid (B, P+S) (the batch on gridDim.x, which has no 65535 limit), block threads stride over D.
 extern "C" __global__ void embed_fwd(float* __restrict__ out, const int* __restrict__ tokens, const int* __restrict__ ids,
                                      const float* __restrict__ tok, const float* __restrict__ puzzle, int ndim,
                                      const float* __restrict__ pos, int P, int S, int D, float c) {
-    int p = blockIdx.x, b = blockIdx.y, L = P + S;
+    int b = blockIdx.x, p = blockIdx.y, L = P + S;
     long long o = ((long long)b * L + p) * D;
     const float* src = nullptr;
     int limit = 0;  // prefix: elements k < limit come from the puzzle row, the rest are zero

@@ -90,7 +90,8 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
 
     const int tid = threadIdx.x, warp = tid / 32;
     const int wm = warp / WARPS_N, wn = warp % WARPS_N;
-    const int bx = blockIdx.x, by = blockIdx.y, z = blockIdx.z;
+    // Row tiles on gridDim.x (no 65535 limit: large batches), column tiles on gridDim.y.
+    const int by = blockIdx.x, bx = blockIdx.y, z = blockIdx.z;
     const int epi = p.epi;
     const int halfN = BN / 2, halfM = BM / 2;
     const int I_cols = p.N / 2, I_rows = p.M / 2;

@@ -26,13 +26,13 @@ __device__ __forceinline__ float columnSum(float v, float (*part)[33]) {
 } // namespace mixer
 
 // out = (a + b) · rstd over axis 1 of [B, L, D]; b may be null; out may alias a or b; rstd [B, D]
-// may be null. grid (ceil(D/32), B), block 256.
+// may be null. grid (B, ceil(D/32)) (the batch on gridDim.x), block 256.
 extern "C" __global__ void __launch_bounds__(256) mixer_norm_fwd(const float* a, const float* b, float* out,
                                                                  float* __restrict__ rstd, int L, int D, float eps) {
     __shared__ float part[8][33];
     int tx = threadIdx.x % 32, ty = threadIdx.x / 32;
-    int d = blockIdx.x * 32 + tx;
-    long long base = (long long)blockIdx.y * L * D;
+    int d = blockIdx.y * 32 + tx;
+    long long base = (long long)blockIdx.x * L * D;
     float ss = 0.0f;
     if (d < D)
         for (int l = ty; l < L; l += 8) {
@@ -42,7 +42,7 @@ extern "C" __global__ void __launch_bounds__(256) mixer_norm_fwd(const float* a,
         }
     float rs = rsqrtf(mixer::columnSum(ss, part) / L + eps);
     if (d >= D) return;
-    if (rstd && ty == 0) rstd[(long long)blockIdx.y * D + d] = rs;
+    if (rstd && ty == 0) rstd[(long long)blockIdx.x * D + d] = rs;
     for (int l = ty; l < L; l += 8) {
         long long o = base + (long long)l * D + d;
         float x = b ? a[o] + b[o] : a[o];
@@ -52,14 +52,14 @@ extern "C" __global__ void __launch_bounds__(256) mixer_norm_fwd(const float* a,
 TRM_KERNEL(mixer_norm_fwd)
 
 // dIn = rstd · (dOut − out · mean_l(dOut ⊙ out)) over axis 1 of [B, L, D] (the gradient w.r.t. both
-// summands), or dIn += that when accumulate. dIn may alias dOut. grid (ceil(D/32), B), block 256.
+// summands), or dIn += that when accumulate. dIn may alias dOut. grid (B, ceil(D/32)) (the batch on gridDim.x), block 256.
 extern "C" __global__ void __launch_bounds__(256) mixer_norm_bwd(const float* dOut, const float* __restrict__ out,
                                                                  const float* __restrict__ rstd, float* dIn,
                                                                  int L, int D, int accumulate) {
     __shared__ float part[8][33];
     int tx = threadIdx.x % 32, ty = threadIdx.x / 32;
-    int d = blockIdx.x * 32 + tx;
-    long long base = (long long)blockIdx.y * L * D;
+    int d = blockIdx.y * 32 + tx;
+    long long base = (long long)blockIdx.x * L * D;
     float dot = 0.0f;
     if (d < D)
         for (int l = ty; l < L; l += 8) {
@@ -68,7 +68,7 @@ extern "C" __global__ void __launch_bounds__(256) mixer_norm_bwd(const float* dO
         }
     float mean = mixer::columnSum(dot, part) / L;
     if (d >= D) return;
-    float rs = rstd[(long long)blockIdx.y * D + d];
+    float rs = rstd[(long long)blockIdx.x * D + d];
     for (int l = ty; l < L; l += 8) {
         long long o = base + (long long)l * D + d;
         float g = rs * (dOut[o] - out[o] * mean);

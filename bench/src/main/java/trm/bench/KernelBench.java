@@ -129,11 +129,13 @@ public final class KernelBench {
                 for (Case c : cases(rt, b, s, len)) {
                     c.launch().run();  // warm-up (and module load on cuda)
                     rt.synchronize();
-                    KernelRuntime.Event start = rt.record();
-                    for (int i = 0; i < iters; i++) c.launch().run();
-                    KernelRuntime.Event end = rt.record();
-                    double ms = end.millisSince(start) / iters;
-                    rows.add(row(c, ms, peakTflops, peakGbs));
+                    try (KernelRuntime.Event start = rt.record()) {
+                        for (int i = 0; i < iters; i++) c.launch().run();
+                        try (KernelRuntime.Event end = rt.record()) {
+                            double ms = end.millisSince(start) / iters;
+                            rows.add(row(c, ms, peakTflops, peakGbs));
+                        }
+                    }
                 }
                 b.free();
             }

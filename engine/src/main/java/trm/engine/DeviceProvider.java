@@ -9,4 +9,7 @@ public interface DeviceProvider {
 
     /** Opens the device, or throws a {@link TrmException} saying why it is unavailable. */
     Device open();
+
+    /** The device's buffer sizes, known without opening it (for the memory model). */
+    ScratchSizes scratchSizes();
 }

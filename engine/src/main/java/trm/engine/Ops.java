@@ -9,7 +9,7 @@ package trm.engine;
  * it (parameters are used many times per step); activation gradients are written unless the
  * method says otherwise.
  */
-public interface Ops {
+public interface Ops extends ScratchSizes {
     /** The reference's factor for averaging token and learned position embeddings (1/√2), see {@link #embed}. */
     float POS_MIX = 0.707106781f;
 
@@ -61,8 +61,9 @@ public interface Ops {
     /**
      * out = rms_norm(h + down(SwiGLU(gate_up(h)))) over the last axis of h [rows, D], with
      * wGateUp [2I, D] and wDown [D, I]. Saves gateUp [rows, 2I], act [rows, I] and rstd [rows]
-     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM.
-     * out may be h's buffer. {@code scratch} has {@link #channelMlpScratch} floats.
+     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM;
+     * gateUp may then be null when nothing is saved ({@link ScratchSizes#channelMlpNeedsGateUpWithoutSaving}).
+     * out may be h's buffer. {@code scratch} has {@link ScratchSizes#channelMlpScratch} floats.
      */
     void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown, Tensor scratch,
                     float eps);
@@ -71,19 +72,14 @@ public interface Ops {
     void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
                             Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch);
 
-    /** Floats of scratch {@link #channelMlp} and its backward need: mo [rows, D], dAct [rows, I], dGateUp [rows, 2I]. */
-    default long channelMlpScratch(int rows, int dim, int inter) {
-        return (long) rows * dim + 3L * rows * inter;
-    }
-
     // ---- the attention half-block ------------------------------------------------------------
 
     /**
      * out = rms_norm(h + o_proj(attention(rope(qkv_proj(h))))) over the last axis of h [B, L, D].
      * Saves qkv [B, L, 3D] (after RoPE), attn [B, L, D], what the attention core keeps for backward
-     * ({@link #attentionSaveShape}; null: nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
+     * ({@link ScratchSizes#attentionSaveShape}; null: nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
      * Kernel devices fuse RoPE into the qkv GEMM's epilogue and its inverse into attention's
-     * backward. out may be h's buffer when nothing is saved. {@code scratch}: {@link #attentionMixScratch} floats.
+     * backward. out may be h's buffer when nothing is saved. {@code scratch}: {@link ScratchSizes#attentionMixScratch} floats.
      */
     void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
                       Tensor cos, Tensor sin, int heads, Tensor scratch, float eps);
@@ -92,20 +88,6 @@ public interface Ops {
     void attentionMixBackward(Tensor dh, Tensor dWQkv, Tensor dWO, Tensor dOut, Tensor h, Tensor qkv, Tensor attn, Tensor saved,
                               Tensor out, Tensor rstd, Tensor wQkv, Tensor wO, Tensor cos, Tensor sin, int heads, Tensor scratch);
 
-    /** Floats of scratch: mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D]. */
-    default long attentionMixScratch(int batch, int len, int dim) {
-        return 5L * batch * len * dim;
-    }
-
-    /**
-     * The shape of what {@link #attentionMix} saves from the attention core for its backward, per
-     * device: the cpu reference keeps the probabilities [B, H, L, L]; a flash kernel keeps one
-     * log-sum-exp per row [B, H, L].
-     */
-    default int[] attentionSaveShape(int batch, int heads, int len) {
-        return new int[]{batch, heads, len, len};
-    }
-
     // ---- MLP-mixer token mixing -------------------------------------------------------------
 
     /**
@@ -113,16 +95,13 @@ public interface Ops {
      * (h + SwiGLU_L(h)), SwiGLU mixing along L with w1 [2It, L] (gate_up) and w2 [L, It] (down).
      * Saves gateUp [B·D·2It], act [B·D·It] and rstd [B·D] for backward, in the device's own
      * layout (the cpu transposes as the reference does; kernels never transpose). out may be h's
-     * buffer when nothing is saved for backward. {@code scratch} has {@link #tokenMixScratch} floats.
+     * buffer when nothing is saved for backward. {@code scratch} has {@link ScratchSizes#tokenMixScratch} floats.
      */
     void tokenMix(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor w1, Tensor w2, Tensor scratch, float eps);
 
     /** dh [B, L, D] written; dW1, dW2 accumulated; from dOut and what {@link #tokenMix} saved. */
     void tokenMixBackward(Tensor dh, Tensor dW1, Tensor dW2, Tensor dOut, Tensor h, Tensor gateUp, Tensor act, Tensor out,
                           Tensor rstd, Tensor w1, Tensor w2, Tensor scratch);
-
-    /** Floats of scratch {@link #tokenMix} and {@link #tokenMixBackward} need. */
-    long tokenMixScratch(int batch, int len, int dim, int inter);
 
     // ---- output heads and losses ------------------------------------------------------
 

@@ -29,9 +29,32 @@ public final class TensorArena {
     /** An arena holding exactly what {@code measured} was asked for. */
     public static TensorArena sizedLike(Device device, TensorArena measured) {
         if (!measured.isMeasuring()) throw new IllegalArgumentException("expected a measuring arena");
-        Tensor f = device.allocate(DType.F32, Math.toIntExact(Math.max(1, measured.usedF32)));
-        Tensor i = device.allocate(DType.I32, Math.toIntExact(Math.max(1, measured.usedI32)));
+        Tensor f = device.allocate(DType.F32, flatShape(Math.max(1, measured.usedF32)));
+        Tensor i = device.allocate(DType.I32, flatShape(Math.max(1, measured.usedI32)));
         return new TensorArena(device, f, i);
+    }
+
+    /** Columns of the 2-D shape given to buffers of more than 2³¹−1 elements (a shape's dims are ints). */
+    static final int WIDE_COLUMNS = 4096;
+
+    /**
+     * A shape holding at least n elements: [n] when n fits one int dimension, else
+     * [ceil(n / 4096), 4096] (at most 4095 elements more; every arena tensor is rounded anyway).
+     */
+    static int[] flatShape(long n) {
+        if (n < 0) throw new IllegalArgumentException("negative size " + n);
+        if (n <= Integer.MAX_VALUE) return new int[]{(int) n};
+        long rows = (n + WIDE_COLUMNS - 1) / WIDE_COLUMNS;
+        if (rows > Integer.MAX_VALUE) throw new TrmException("a buffer of " + n + " elements (" + n / 250_000_000_000L + " TB of fp32) is beyond any device");
+        return new int[]{(int) rows, WIDE_COLUMNS};
+    }
+
+    /**
+     * An fp32 buffer of at least {@code n} elements (scratch whose size is a 64-bit count):
+     * shaped [n], or [ceil(n/4096), 4096] beyond 2³¹−1 elements. Users slice it by offset.
+     */
+    public Tensor f32Elements(long n) {
+        return f32(flatShape(n));
     }
 
     public boolean isMeasuring() { return device == null; }
@@ -57,6 +80,9 @@ public final class TensorArena {
 
     /** Bytes reserved (or, while measuring, asked for so far). */
     public long bytes() { return usedF32 * 4 + usedI32 * 4; }
+
+    /** Bytes the arena sets aside for a tensor of this shape (its elements rounded up to 16, 4 bytes each). */
+    public static long bytesOf(Tensor t) { return ((t.numel() + 15) & ~15L) * t.dtype().bytes(); }
 
     /** Stand-in device for shape-only tensors of a measuring arena. */
     private static final class MeasureOnly implements Device {

@@ -5,6 +5,8 @@ import trm.engine.DeviceProvider;
 
 /** {@code Devices.open("cuda")}: the kernels on GPU 0 ({@code TRM_CUDA_DEVICE} picks another). */
 public final class CudaDeviceProvider implements DeviceProvider {
+    @Override public trm.engine.ScratchSizes scratchSizes() { return KernelScratchSizes.INSTANCE; }
+
     @Override public String name() { return "cuda"; }
 
     @Override public Device open() {

@@ -154,7 +154,7 @@ final class KernelOps implements Ops {
     // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
-        return new int[]{batch, heads, len}; // the flash kernel keeps one log-sum-exp per row
+        return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
     }
 
     /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
@@ -162,7 +162,7 @@ final class KernelOps implements Ops {
 
     private Tensor rowScratch(int B, int H, int L) {
         long n = (long) B * H * L;
-        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, Math.toIntExact(n));
+        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, B, H * L);
         return rowScratch;
     }
 
@@ -298,8 +298,13 @@ final class KernelOps implements Ops {
 
     // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes
     @Override
+    public boolean channelMlpNeedsGateUpWithoutSaving() {
+        return KernelScratchSizes.INSTANCE.channelMlpNeedsGateUpWithoutSaving();
+    }
+
+    @Override
     public long tokenMixScratch(int B, int L, int D, int It) {
-        return 2L * B * It * D; // dGateUp [B, 2It, D] for backward
+        return KernelScratchSizes.INSTANCE.tokenMixScratch(B, L, D, It);
     }
 
     @Override
@@ -330,7 +335,7 @@ final class KernelOps implements Ops {
         var rt = dev.runtime();
         long mo = dev.address(check(scratch, DType.F32, "channelMlp"));
         Gemm.forward(rt, dev.address(check(act, DType.F32, "channelMlp")), dev.address(h), dev.address(wGateUp), 0, rows, D, 2 * I,
-                Gemm.Epilogue.swiGlu(dev.address(check(gateUp, DType.F32, "channelMlp"))));
+                Gemm.Epilogue.swiGlu(gateUp == null ? 0 : dev.address(check(gateUp, DType.F32, "channelMlp"))));
         Gemm.forward(rt, mo, dev.address(act), dev.address(wDown), 0, rows, I, D, Gemm.Epilogue.none());
         addRmsNorm(out, rstd, h, scratch.slice(0, rows, D), eps);
     }

@@ -1,6 +1,7 @@
 package trm.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trm.kernels.OpsParity.F32;
@@ -378,6 +379,20 @@ abstract class OpsParitySuite {
         h.close("channelMlpBackward dh", dx, BF16);
         h.close("channelMlpBackward dWGateUp (accumulated)", dWgu, BF16);
         h.close("channelMlpBackward dWDown (accumulated)", dWd, BF16);
+    }
+
+    @Covers("channelMlpNeedsGateUpWithoutSaving")
+    @Test
+    void channelMlpWithoutSavingNeedsNoGateUp() {
+        int rows = 2 * 37, D = 48, I = 40;
+        assertFalse(dev.ops().channelMlpNeedsGateUpWithoutSaving(), "the kernels fuse SwiGLU into the GEMM");
+        Twin x = h.rand(rows, D), wgu = h.rand(2 * I, D), wd = h.rand(D, I), out = h.out(rows, D);
+        Twin gateUp = h.out(rows, 2 * I), act = h.out(rows, I);
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I)));
+        h.run((o, s) -> o.channelMlp(s.of(out), o.channelMlpNeedsGateUpWithoutSaving() ? s.of(gateUp) : null, s.of(act), null, s.of(x),
+                s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
+        h.close("channelMlp, nothing saved, no gateUp on the device", out, BF16);
     }
 
     @Covers({"attentionMix", "attentionMixBackward", "attentionMixScratch", "attentionSaveShape"})

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SignSGD, EMA, halting) of the sudoku-mlp and sudoku-att architectures — their real shapes
  * (seq 81 + 16 prefix, head_dim 64) at reduced width so the simulator finishes in seconds — on
  * the sim device with our kernels against the cpu reference, within the bf16 bound of the
- * tensor-core GEMMs.
+ * tensor-core GEMMs; and the attention variant at maze-att's and arc-att's L = 916.
  */
 class SimWholeModelTest {
     static final double BF16 = 2e-2;
@@ -55,12 +55,35 @@ class SimWholeModelTest {
         var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.CLASSIC, 3).generate(4, SudokuGenerator.Target.any(), "t"));
         TrainOptions o = TrainOptions.builder().batch(2).steps(10).lr(1e-3).warmupSteps(0).weightDecay(0.1).puzzleEmbLr(1e-2)
                 .puzzleEmbWeightDecay(0.1).emaRate(0.9).seed(5).build();
-        Trainer onCpu = new Trainer(c, o, new CpuDevice(), new SudokuSource(data, 1, true));
-        Trainer onSim = new Trainer(c, o, sim, new SudokuSource(data, 1, true));
+        compareOneStep(preset, c, o, () -> new SudokuSource(data, 1, true), sim);
+    }
+
+    /**
+     * The attention variant at the real sequence length of maze-att and arc-att (900 cells + 16
+     * prefix positions = 916: 15 query and key tiles of the flash kernel, a partial last one) at
+     * width 128, batch 1, one layer, two H-cycles of one L-cycle, on a reversal task over 900 tokens; judged
+     * like the Sudoku presets.
+     */
+    @org.junit.jupiter.api.Test
+    void theAttentionVariantAtTheRealSequenceLength() {
+        Device sim = simOrSkip();
+        TrmConfig full = TrmConfig.preset("maze-att");
+        TrmConfig c = full.toBuilder().hiddenSize(128).numHeads(2).puzzleEmbNdim(128).hCycles(2).lCycles(1).layers(1).build();
+        if (c.totalLen() != 916) throw new AssertionError("maze-att is 900 cells + 16 prefix positions, got " + c.totalLen());
+        TrainOptions o = TrainOptions.builder().batch(1).steps(10).lr(1e-3).warmupSteps(0).weightDecay(0.1).puzzleEmbLr(1e-2)
+                .puzzleEmbWeightDecay(0.1).emaRate(0.9).seed(5).build();
+        compareOneStep("maze-att L=916", c, o, () -> new SyntheticSource(c.seqLen(), c.vocabSize(), 3), sim);
+    }
+
+    /** One training step of {@code c} on the cpu and on {@code sim} (closed at the end), compared within bf16 noise. */
+    static void compareOneStep(String preset, TrmConfig c, TrainOptions o, java.util.function.Supplier<trm.trainer.data.SampleSource> data,
+                               Device sim) {
+        Trainer onCpu = new Trainer(c, o, new CpuDevice(), data.get());
+        Trainer onSim = new Trainer(c, o, sim, data.get());
         // How far bf16-sized noise alone moves this model: the cpu run again with its weights
         // rounded to bf16. The recursion amplifies such noise with depth, so the sim's distance
         // from the cpu is judged against it as well as against the per-kernel bound.
-        Trainer perturbed = new Trainer(c, o, new CpuDevice(), new SudokuSource(data, 1, true));
+        Trainer perturbed = new Trainer(c, o, new CpuDevice(), data.get());
         float[] w = perturbed.device.toFloats(perturbed.weights.params);
         for (int i = 0; i < w.length; i++) w[i] = trm.engine.Bf16.round(w[i]);
         perturbed.device.upload(perturbed.weights.params, w);

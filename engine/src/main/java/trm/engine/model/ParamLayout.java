@@ -1,5 +1,7 @@
 package trm.engine.model;
 
+import trm.engine.TrmException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,7 +66,13 @@ public final class ParamLayout {
         // The halting head starts at "never halt": weight 0, bias −5.
         add(Q_HEAD_W, new Init.Constant(0f), 2, D);
         add(Q_HEAD_B, new Init.Constant(-5f), 2);
+        if (size > MAX_SIZE)
+            throw new TrmException("config: hidden_size " + D + ", expansion " + c.expansion() + ", L_layers " + c.layers() + " give "
+                    + size + " parameters, above the limit of " + MAX_SIZE + " (one flat fp32 buffer)");
     }
+
+    /** The most elements the flat parameter buffer may hold (a Java array on the cpu; one int dimension everywhere). */
+    public static final long MAX_SIZE = Integer.MAX_VALUE - 16;
 
     private void linear(String name, int out, int in) {
         add(name, new Init.TruncNormal(1.0 / Math.sqrt(in)), out, in);

@@ -72,6 +72,37 @@ public record TrmConfig(
         check(loss != null, "loss_type must be softmax or stablemax");
         checkBounds(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncoding, puzzleEmbNdim, puzzleEmbLen,
                 haltMaxSteps, rmsNormEps, ropeTheta, seqLen, vocabSize, numPuzzleIdentifiers);
+        // then issue 10's width bound (2^24), which also guards sizes built from the limits above
+        // Sizes: one dimension of a tensor is an int, so widths are bounded here and every
+        // product of them is a long (a batch's bound is checked where the batch is known).
+        checkWidth("hidden_size", hiddenSize);
+        checkWidth("seq_len", seqLen);
+        checkWidth("vocab_size", vocabSize);
+        checkWidth("puzzle_emb_len", puzzleEmbLen);
+        long inter = swigluWidth(expansion, hiddenSize);
+        check(inter <= MAX_WIDTH, "expansion " + expansion + " × hidden_size " + hiddenSize + " gives a SwiGLU width of " + inter
+                + " channels, above the limit of " + MAX_WIDTH);
+        if (mlpT) {
+            long len = (puzzleEmbNdim == 0 ? 0 : puzzleEmbLen == 0 ? (puzzleEmbNdim + hiddenSize - 1) / hiddenSize : puzzleEmbLen) + (long) seqLen;
+            long tokens = swigluWidth(expansion, len);
+            check(tokens <= MAX_WIDTH, "expansion " + expansion + " × " + len + " positions gives a token-mixing width of " + tokens
+                    + ", above the limit of " + MAX_WIDTH);
+        }
+    }
+
+    /** The largest width, sequence length or vocabulary a config may ask for (2²⁴: far beyond TRM, far below int overflow). */
+    public static final int MAX_WIDTH = 1 << 24;
+
+    private static void checkWidth(String key, int value) {
+        check(value <= MAX_WIDTH, key + " " + value + " is above the limit of " + MAX_WIDTH);
+    }
+
+    /** round_up(round(expansion · w · 2/3), 256) as a long (see {@link #swigluInter}); saturates instead of overflowing. */
+    private static long swigluWidth(double expansion, long w) {
+        double r = Math.rint(expansion * w * 2 / 3); // rint: half to even; same operation order as Python
+        if (!(r < Long.MAX_VALUE / 2)) return Long.MAX_VALUE;
+        long n = (long) r;
+        return (n + 255) / 256 * 256;
     }
 
     /**
@@ -109,8 +140,8 @@ public record TrmConfig(
         atMost("prefix positions (ceil(puzzle_emb_ndim / hidden_size))", prefix, MAX_PREFIX);
         // sizes, in 64 bits: every tensor and the flat parameter buffer must fit one array
         long D = hiddenSize, L = prefix + seqLen, total = 0;
-        long[][] tensors = {{vocabSize, D}, {posEncoding == PosEncoding.LEARNED ? L : 0, D}, {2L * swigluInter(expansion, hiddenSize), D},
-                {mlpT ? 2L * swigluInter(expansion, (int) L) : 3 * D, mlpT ? L : D}, {(long) numPuzzleIdentifiers, puzzleEmbNdim}};
+        long[][] tensors = {{vocabSize, D}, {posEncoding == PosEncoding.LEARNED ? L : 0, D}, {2L * swigluWidth(expansion, hiddenSize), D},
+                {mlpT ? 2L * swigluWidth(expansion, L) : 3 * D, mlpT ? L : D}, {(long) numPuzzleIdentifiers, puzzleEmbNdim}};
         String[] names = {"embed_tokens (vocab_size · hidden_size)", "embed_pos", "mlp.gate_up_proj", mlpT ? "mlp_t.gate_up_proj" : "qkv_proj",
                 "puzzle_emb (num_puzzle_identifiers · puzzle_emb_ndim)"};
         for (int i = 0; i < tensors.length; i++) {
@@ -152,12 +183,10 @@ public record TrmConfig(
      * expansion 2.25 over 171 tokens gives 256.5 → 256 → 256, not 257 → 512.
      */
     public int swigluInter(int w) {
-        return swigluInter(expansion, w);
-    }
-
-    private static int swigluInter(double expansion, int w) {
-        long r = (long) Math.rint(expansion * w * 2 / 3); // rint: half to even; same operation order as Python
-        return (int) ((r + 255) / 256 * 256);
+        long r = swigluWidth(expansion, w);
+        if (r > MAX_WIDTH) throw new TrmException("config: expansion " + expansion + " × " + w + " gives a SwiGLU width of " + r
+                + ", above the limit of " + MAX_WIDTH);
+        return (int) r;
     }
 
     public int interChannels() { return swigluInter(hiddenSize); }

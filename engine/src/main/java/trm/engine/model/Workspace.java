@@ -2,6 +2,8 @@ package trm.engine.model;
 
 import trm.engine.Device;
 import trm.engine.Ops;
+import trm.engine.ScratchSizes;
+import trm.engine.TrmException;
 import trm.engine.Tensor;
 import trm.engine.TensorArena;
 
@@ -38,12 +40,38 @@ public final class Workspace {
     final Tensor dA, dB, dR;
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
-        TensorArena measured = TensorArena.measuring();
-        new Workspace(c, batch, training, measured, device.ops());
-        return new Workspace(c, batch, training, TensorArena.sizedLike(device, measured), device.ops());
+        Workspace measured = measure(c, device.ops(), batch, training);
+        return new Workspace(c, batch, training, TensorArena.sizedLike(device, measured.arena), device.ops());
     }
 
-    private Workspace(TrmConfig c, int B, boolean training, TensorArena a, Ops ops) {
+    /**
+     * The layout pass alone, against a measuring arena: a workspace of shape-only tensors whose
+     * {@link #arena} holds the bytes {@link #allocate} would reserve. Allocates nothing (what the
+     * memory model reads). A batch whose buffers would not fit the engine's 32-bit dimensions is
+     * refused with one line naming the batch and the limit.
+     */
+    public static Workspace measure(TrmConfig c, ScratchSizes sizes, int batch, boolean training) {
+        checkBatch(c, batch);
+        return new Workspace(c, batch, training, TensorArena.measuring(), sizes);
+    }
+
+    /** The largest single dimension (a tensor's dims are ints; element counts and offsets are longs). */
+    public static final long MAX_DIM = Integer.MAX_VALUE;
+
+    /** Refuses a batch whose flattened rows (B·L, and B·D for the token mixer) exceed {@link #MAX_DIM}. */
+    static void checkBatch(TrmConfig c, int B) {
+        if (B <= 0) throw new TrmException("batch must be positive, got " + B);
+        long rows = (long) B * c.totalLen();
+        if (rows > MAX_DIM)
+            throw new TrmException("batch " + B + " × " + c.totalLen() + " positions = " + rows + " rows, above the limit of "
+                    + MAX_DIM + " rows (largest batch: " + MAX_DIM / c.totalLen() + ")");
+        long cols = (long) B * c.hiddenSize();
+        if (c.mlpT() && cols > MAX_DIM)
+            throw new TrmException("batch " + B + " × hidden_size " + c.hiddenSize() + " = " + cols + " token-mixer rows, above the limit of "
+                    + MAX_DIM + " (largest batch: " + MAX_DIM / c.hiddenSize() + ")");
+    }
+
+    private Workspace(TrmConfig c, int B, boolean training, TensorArena a, ScratchSizes ops) {
         this.batch = B;
         this.training = training;
         this.arena = a;
@@ -64,9 +92,9 @@ public final class Workspace {
         slotSteps = a.i32(B);
 
         scratchActs = blockActs(c, a, B, false, ops);
-        attScratch = c.mlpT() ? null : a.f32(Math.toIntExact(ops.attentionMixScratch(B, L, D)));
-        mlpScratch = a.f32(Math.toIntExact(ops.channelMlpScratch(B * L, D, I)));
-        mixScratch = c.mlpT() ? a.f32(Math.toIntExact(ops.tokenMixScratch(B, L, D, It))) : null;
+        attScratch = c.mlpT() ? null : a.f32Elements(ops.attentionMixScratch(B, L, D));
+        mlpScratch = a.f32Elements(ops.channelMlpScratch(B * L, D, I));
+        mixScratch = c.mlpT() ? a.f32Elements(ops.tokenMixScratch(B, L, D, It)) : null;
 
         int apps = c.lCycles() + 1;
         if (training) {
@@ -90,18 +118,19 @@ public final class Workspace {
         }
     }
 
-    private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, Ops ops) {
+    private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, ScratchSizes ops) {
         int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
         Tensor h1 = a.f32(B, L, D);
-        Tensor gu = a.f32(B * L, 2 * I);
+        // The no-gradient block needs no pre-activation where the device fuses SwiGLU (kernels).
+        Tensor gu = forBackward || ops.channelMlpNeedsGateUpWithoutSaving() ? a.f32(B * L, 2 * I) : null;
         Tensor act = a.f32(B * L, I);
         Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
         Tensor mixGateUp = null, mixAct = null, qkv = null, attnSaved = null, attn = null;
         if (c.mlpT()) {
             rstd1 = forBackward ? a.f32(B * D) : null;
-            mixGateUp = a.f32(B * D * 2 * c.interTokens());
-            mixAct = a.f32(B * D * c.interTokens());
+            mixGateUp = a.f32(B * D, 2 * c.interTokens()); // B·D is checked by checkBatch
+            mixAct = a.f32(B * D, c.interTokens());
         } else {
             rstd1 = forBackward ? a.f32(B * L) : null;
             qkv = a.f32(B, L, 3 * D);
@@ -109,6 +138,11 @@ public final class Workspace {
             attnSaved = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
         return new BlockActs(h1, rstd1, gu, act, out, rstd2, mixGateUp, mixAct, qkv, attnSaved, attn);
+    }
+
+    /** Bytes of the saved activations of the gradient cycle (0 without training buffers), as the arena lays them out. */
+    public long savedActivationBytes() {
+        return savedActivations().stream().mapToLong(TensorArena::bytesOf).sum();
     }
 
     /** Every saved activation tensor of the gradient cycle (for tests and diagnostics). */

@@ -49,10 +49,13 @@ public final class Attention {
                 ptr(qkv), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H)));
     }
 
-    private static Dim3 grid(int B, int L, int H) {
+    /** The launch grid: B·H on x, the 64-row tiles of L on y; null when there is nothing to do. */
+    static Dim3 grid(int B, int L, int H) {
         if (B < 0 || L < 0 || H < 0) throw new TrmException("attention: negative shape B=" + B + " L=" + L + " H=" + H);
         if (B == 0 || L == 0 || H == 0) return null;
-        if ((long) B * H > 65535) throw new TrmException("attention: B·H = " + (long) B * H + " exceeds grid y (65535)");
-        return Dim3.of((L + TILE - 1) / TILE, B * H);
+        // B·H on gridDim.x (up to 2³¹−1 blocks), the 64-row tiles of L on gridDim.y (≤ 65535: L up to 4M).
+        long bh = (long) B * H, tiles = (L + TILE - 1) / TILE;
+        if (bh > Integer.MAX_VALUE || tiles > 65535) throw new TrmException("attention: grid too large: B·H = " + bh + ", L tiles = " + tiles);
+        return Dim3.of((int) bh, (int) tiles);
     }
 }

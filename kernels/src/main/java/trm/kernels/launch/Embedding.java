@@ -18,7 +18,7 @@ public final class Embedding {
 
     public static void forward(KernelRuntime rt, long out, long tokens, long ids, long tokenTable, long puzzleTable, int ndim,
                                long posTable, int B, int P, int S, int D, float c) {
-        Grid.launch(rt, "embed_fwd", Dim3.of(P + S, B), Dim3.of(Math.min(Grid.THREADS, (D + 31) & ~31)),
+        Grid.launch(rt, "embed_fwd", Dim3.of(B, P + S), Dim3.of(Math.min(Grid.THREADS, (D + 31) & ~31)),
                 ptr(out), ptr(tokens), ptr(ids), ptr(tokenTable), ptr(puzzleTable), i32(ndim), ptr(posTable), i32(P), i32(S), i32(D), f32(c));
     }
 

@@ -282,8 +282,16 @@ public final class Gemm {
         }
     }
 
-    /** Launches one gemm kernel for {@code r}. */
+    /** Launches the gemm kernel for {@code r} (more than one launch only past 65535 batch items). */
     public static void launch(KernelRuntime rt, Tile tile, Raw r) {
+        for (Launch l : plan(tile, r)) rt.launch(l);
+    }
+
+    /**
+     * The launches {@link #launch} makes for {@code r}, checked but not run: the Java-side launch
+     * geometry (row tiles on gridDim.x, column tiles on y, batch items or split-K slices on z).
+     */
+    static java.util.List<Launch> plan(Tile tile, Raw r) {
         if (r.M < 0 || r.N < 0 || r.R < 0) throw new TrmException("gemm: negative shape " + r.M + "x" + r.N + "x" + r.R);
         long gx, gy;
         if (r.mode == SWIGLU_COLS) {
@@ -303,14 +311,36 @@ public final class Gemm {
         }
         if ((r.mode == SWIGLU_BWD_COLS || r.mode == SWIGLU_BWD_ROWS) && r.aux == 0)
             throw new TrmException("gemm: SwiGLU backward needs the saved pre-activation");
-        if (gx == 0 || gy == 0 || r.slices == 0) return;
-        if (gy > 65535 || r.slices > 65535) throw new TrmException("gemm: grid too large: y=" + gy + " z=" + r.slices);
-        rt.launch(Launch.of(tile.kernel(r.layout), Dim3.of((int) gx, (int) gy, r.slices), Dim3.of(tile.threads()),
+        if (gx == 0 || gy == 0 || r.slices == 0) return java.util.List.of();
+        // Row tiles (which grow with the batch) on gridDim.x, up to 2³¹−1; column tiles and slices on y and z (≤ 65535).
+        if (gy > Integer.MAX_VALUE || gx > MAX_GRID_YZ)
+            throw new TrmException("gemm: grid too large: " + gy + " row tiles, " + gx + " column tiles (at most 65535)");
+        if (r.slices <= MAX_GRID_YZ) return java.util.List.of(launchOnce(tile, r, (int) gy, (int) gx, r.slices, 0));
+        // A plain batch of more than 65535 items (the token mixer at large batches): consecutive launches
+        // of at most 65535 items each, every operand advanced by the items already done.
+        if (r.nbPer != 1 || r.nbTotal != r.slices || r.rTotal != (long) r.slices * r.R)
+            throw new TrmException("gemm: " + r.slices + " grid z-slices (at most 65535) that are not a plain batch");
+        var launches = new java.util.ArrayList<Launch>();
+        for (int done = 0; done < r.slices; done += MAX_GRID_YZ)
+            launches.add(launchOnce(tile, r, (int) gy, (int) gx, Math.min(MAX_GRID_YZ, r.slices - done), done));
+        return launches;
+    }
+
+    /** gridDim.y and gridDim.z at most. */
+    static final int MAX_GRID_YZ = 65535;
+
+    /** One launch of {@code count} z-slices starting at batch item {@code first} (0 for unbatched and split-K). */
+    private static Launch launchOnce(Tile tile, Raw r, int rowTiles, int colTiles, int count, int first) {
+        long a = r.a + 4L * first * r.sA, b = r.b + 4L * first * r.sB, c = r.c + 4L * first * r.sC;
+        long residual = r.residual == 0 ? 0 : r.residual + 4L * first * r.sC, aux = r.aux == 0 ? 0 : r.aux + 4L * first * r.sAux;
+        int nbTotal = first == 0 && count == r.slices ? r.nbTotal : count;
+        long rTotal = first == 0 && count == r.slices ? r.rTotal : (long) count * r.R;
+        return Launch.of(tile.kernel(r.layout), Dim3.of(rowTiles, colTiles, count), Dim3.of(tile.threads()),
                 tile.sharedBytes(r.layout),
-                ptr(r.a), i32(r.lda), i64(r.sA), ptr(r.b), i32(r.ldb), i64(r.sB), ptr(r.c), i32(r.ldc), i64(r.sC),
-                i32(r.M), i32(r.N), i32(r.R), i64(r.rTotal), i32(r.nbPer), i32(r.nbTotal),
-                i32(r.mode), i32(r.accumulate ? 1 : 0), ptr(r.bias), ptr(r.residual), ptr(r.aux), i32(r.ldaux), i64(r.sAux),
-                ptr(r.ropeCos), ptr(r.ropeSin), i32(r.ropeL), i32(r.ropeHd), i32(r.ropeCols)));
+                ptr(a), i32(r.lda), i64(r.sA), ptr(b), i32(r.ldb), i64(r.sB), ptr(c), i32(r.ldc), i64(r.sC),
+                i32(r.M), i32(r.N), i32(r.R), i64(rTotal), i32(r.nbPer), i32(nbTotal),
+                i32(r.mode), i32(r.accumulate ? 1 : 0), ptr(r.bias), ptr(residual), ptr(aux), i32(r.ldaux), i64(r.sAux),
+                ptr(r.ropeCos), ptr(r.ropeSin), i32(r.ropeL), i32(r.ropeHd), i32(r.ropeCols));
     }
 
     static long requirePtr(long p, String what) {

@@ -98,14 +98,14 @@ public final class Mixer {
     /** out = (a + b) · rstd over axis 1 of [B, L, D]; b may be 0; out may alias a or b; rstd [B, D] may be 0. */
     public static void normForward(KernelRuntime rt, long out, long a, long b, long rstd, int B, int L, int D, float eps) {
         if (B == 0 || D == 0) return;
-        rt.launch(Launch.of("mixer_norm_fwd", Dim3.of((D + 31) / 32, B), Dim3.of(256), 0,
+        rt.launch(Launch.of("mixer_norm_fwd", Dim3.of(B, (D + 31) / 32), Dim3.of(256), 0,
                 ptr(a), ptr(b), ptr(out), ptr(rstd), i32(L), i32(D), f32(eps)));
     }
 
     /** dIn (+)= rstd · (dOut − out · mean_L(dOut ⊙ out)) over axis 1 of [B, L, D]; dIn may alias dOut. */
     public static void normBackward(KernelRuntime rt, long dIn, long dOut, long out, long rstd, int B, int L, int D, boolean accumulate) {
         if (B == 0 || D == 0) return;
-        rt.launch(Launch.of("mixer_norm_bwd", Dim3.of((D + 31) / 32, B), Dim3.of(256), 0,
+        rt.launch(Launch.of("mixer_norm_bwd", Dim3.of(B, (D + 31) / 32), Dim3.of(256), 0,
                 ptr(dOut), ptr(out), ptr(rstd), ptr(dIn), i32(L), i32(D), i32(accumulate ? 1 : 0)));
     }
 }

@@ -73,6 +73,8 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
     private final List<CUmodule> modules = new ArrayList<>();
     private final Map<Long, HostPtr> pinned = new HashMap<>();
     private final Map<Long, DevPtr> devicePtrs = new HashMap<>();
+    /** Events recorded and not yet closed: destroyed on release. */
+    private final java.util.Set<CudaEvent> events = new java.util.HashSet<>();
     private final String deviceName;
     private boolean contextRetained;
 
@@ -112,6 +114,10 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
     public static CudaRuntime open(int ordinal, KernelSet... sets) {
         Optional<String> why = unavailableReason(sets);
         if (why.isPresent()) throw new TrmException("cuda device unavailable: " + why.get());
+        for (KernelSet s : sets) {
+            Optional<String> old = s.fatbinCudaVersion().flatMap(need -> driverTooOld(driverVersion(), need));
+            if (old.isPresent()) throw new TrmException("cuda device unavailable: " + old.get());
+        }
         int count = deviceCount();
         if (ordinal < 0 || ordinal >= count)
             throw new TrmException("cuda device unavailable: device " + ordinal + " requested, " + count + " present");
@@ -124,6 +130,27 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
             if (s.resource(s.fatbinResource()).isEmpty()) return Optional.of(s.fatbinMissingReason());
         return Optional.ofNullable(Driver.PROBLEM);
     }
+
+    /** The CUDA version the installed driver supports (cuDriverGetVersion: major·1000 + minor·10, e.g. 12080). */
+    public static int driverVersion() {
+        int[] v = new int[1];
+        cu("cuDriverGetVersion", () -> JCudaDriver.cuDriverGetVersion(v));
+        return v[0];
+    }
+
+    /**
+     * Why a driver supporting CUDA {@code driver} cannot load a fatbin built by the nvcc of CUDA
+     * {@code needed} (both as major·1000 + minor·10), or empty when it can. A cubin from nvcc N needs a
+     * driver for CUDA N or newer; older drivers fail later with a message that names the wrong version.
+     */
+    static Optional<String> driverTooOld(int driver, int needed) {
+        if (driver >= needed) return Optional.empty();
+        return Optional.of("the NVIDIA driver supports CUDA " + version(driver) + ", the kernels were built by nvcc " + version(needed)
+                + " and need a driver for CUDA " + version(needed) + " or newer");
+    }
+
+    /** 12080 -> "12.8". */
+    static String version(int v) { return v / 1000 + "." + (v % 1000) / 10; }
 
     /** The device's name, as the driver reports it. */
     public String deviceName() { return deviceName; }
@@ -279,22 +306,40 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
         current();
         CUevent e = new CUevent();
         cu("cuEventCreate", () -> JCudaDriver.cuEventCreate(e, CUevent_flags.CU_EVENT_DEFAULT));
+        CudaEvent event = new CudaEvent(this, e);
+        events.add(event);  // before recording: destroyed on release even if the record fails
         cu("cuEventRecord", () -> JCudaDriver.cuEventRecord(e, stream));
-        return new CudaEvent(e);
+        return event;
     }
 
-    private record CudaEvent(CUevent event) implements KernelRuntime.Event {
+    /** Destroys an event now (idempotent); release destroys those never closed. */
+    private synchronized void destroy(CudaEvent e) {
+        if (events.remove(e)) cu("cuEventDestroy", () -> JCudaDriver.cuEventDestroy(e.event));
+    }
+
+    private static final class CudaEvent implements KernelRuntime.Event {
+        private final CudaRuntime owner;
+        private final CUevent event;
+
+        CudaEvent(CudaRuntime owner, CUevent event) { this.owner = owner; this.event = event; }
+
         @Override public float millisSince(KernelRuntime.Event earlier) {
             float[] ms = new float[1];
             cu("cuEventSynchronize", () -> JCudaDriver.cuEventSynchronize(event));
             cu("cuEventElapsedTime", () -> JCudaDriver.cuEventElapsedTime(ms, ((CudaEvent) earlier).event, event));
             return ms[0];
         }
+
+        @Override public void close() { owner.destroy(this); }
     }
 
     @Override void release() {
         // Best effort: the first failure is reported after everything was attempted.
         TrmException first = null;
+        for (CudaEvent e : List.copyOf(events)) {
+            try { destroy(e); } catch (TrmException x) { if (first == null) first = x; }
+        }
+        events.clear();
         for (CUmodule m : modules) {
             try { cu("cuModuleUnload", () -> JCudaDriver.cuModuleUnload(m)); } catch (TrmException e) { if (first == null) first = e; }
         }

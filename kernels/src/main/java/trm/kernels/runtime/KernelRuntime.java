@@ -57,9 +57,12 @@ public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, 
     @Override void close();
 
     /** A point in the runtime's stream. */
-    interface Event {
+    interface Event extends AutoCloseable {
         /** Milliseconds from {@code earlier} to this event, once both have completed (waits). */
         float millisSince(Event earlier);
+
+        /** Releases the event's handle (cuda: cuEventDestroy); the runtime's close releases those left open. */
+        @Override default void close() {}
     }
 
     static KernelRuntime sim(KernelSet... sets) { return SimRuntime.open(sets); }

@@ -30,6 +30,18 @@ public record KernelSet(String name) {
 
     public String tableResource() { return DIR + name + ".kernels"; }
 
+    /** The CUDA version ("13.0") of the nvcc that built the fatbin, written beside it by build-kernels.sh. */
+    public String fatbinCudaResource() { return DIR + name + ".fatbin.cuda"; }
+
+    /** The CUDA version the fatbin was built with, as major·1000 + minor·10 (cuDriverGetVersion's encoding), if recorded. */
+    Optional<Integer> fatbinCudaVersion() {
+        if (resource(fatbinCudaResource()).isEmpty()) return Optional.empty();
+        String v = new String(readResource(fatbinCudaResource()), StandardCharsets.UTF_8).strip();
+        var m = java.util.regex.Pattern.compile("([0-9]+)\\.([0-9]+)").matcher(v);
+        if (!m.matches()) throw new TrmException("kernel set " + name + ": " + fatbinCudaResource() + " holds '" + v + "', not a CUDA version");
+        return Optional.of(Integer.parseInt(m.group(1)) * 1000 + Integer.parseInt(m.group(2)) * 10);
+    }
+
     static ClassLoader loader() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         return cl != null ? cl : KernelSet.class.getClassLoader();

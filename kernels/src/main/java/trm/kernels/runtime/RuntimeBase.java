@@ -186,7 +186,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
                 throw new TrmException(runtimeName + ": kernel " + k.name() + " argument " + i + " = " + hex(p)
                         + " is not in any device allocation of this runtime");
         Dim3 b = launch.block(), g = launch.grid();
-        if (b.count() > MAX_THREADS_PER_BLOCK || b.z() > 64 || g.y() > 65535 || g.z() > 65535)
+        if (b.count() > MAX_THREADS_PER_BLOCK || b.z() > 64 || g.x() < 1 || g.y() > 65535 || g.z() > 65535)
             throw new TrmException(runtimeName + ": kernel " + k.name() + " launched with grid " + g + " and block " + b
                     + " (at most 1024 threads per block, block z <= 64, grid y and z <= 65535)");
         launchKernel(k, launch);

@@ -47,5 +47,33 @@ class CudaAvailabilityTest {
         }
         byte[] f = s.readResource(s.fatbinResource());
         assertEquals(0xba55ed50, ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).getInt(0), "fatbin magic");
+        int built = s.fatbinCudaVersion().orElseThrow(() -> new AssertionError("a fatbin comes with the CUDA version that built it"));
+        assertTrue(built >= 11000 && built % 10 == 0, "CUDA version " + built);
+    }
+
+    @Test
+    void anOldDriverIsRefusedNamingBothVersions() {
+        assertEquals(Optional.empty(), CudaRuntime.driverTooOld(13000, 13000));
+        assertEquals(Optional.empty(), CudaRuntime.driverTooOld(13010, 12080));
+        String why = CudaRuntime.driverTooOld(12080, 13000).orElseThrow();
+        assertEquals("the NVIDIA driver supports CUDA 12.8, the kernels were built by nvcc 13.0 and need a driver for CUDA 13.0 or newer", why);
+        assertEquals("12.4", CudaRuntime.version(12040));
+    }
+
+    @Test
+    void eventsAreClosable() {
+        if (CudaRuntime.unavailableReason(KernelSet.MAIN).isPresent()) {
+            try (KernelRuntime rt = KernelRuntime.sim(KernelSet.MAIN); KernelRuntime.Event a = rt.record(); KernelRuntime.Event b = rt.record()) {
+                assertTrue(b.millisSince(a) >= 0);
+            }
+            return;
+        }
+        try (CudaRuntime rt = CudaRuntime.open(0, KernelSet.MAIN)) {
+            KernelRuntime.Event a = rt.record(), b = rt.record();
+            assertTrue(b.millisSince(a) >= 0);
+            a.close();
+            a.close(); // idempotent
+            // b is left open: the runtime's close destroys it
+        }
     }
 }

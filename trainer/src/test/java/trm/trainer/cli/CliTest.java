@@ -123,6 +123,21 @@ class CliTest {
         assertEquals(String.format(java.util.Locale.ROOT, "{\"batch\":768,\"forward_step_flops\":%.6e,\"train_step_flops\":%.6e}",
                 trm.engine.model.TrmFlops.forwardStep(mlp, 768), trm.engine.model.TrmFlops.trainStep(mlp, 768)), flops.out().trim());
         assertUserError(run("info", "--flops", "0"), "--flops 0: the batch must be at least 1");
+        // The memory model: the same figures as MemoryModel, and absurd sizes refused in one line.
+        Result memory = run("info", "--preset", "arc-att", "--batch", "768", "--train", "--puzzle-ids", "876406");
+        assertEquals(0, memory.code(), memory.err());
+        long total = trm.engine.model.MemoryModel.of(TrmConfig.preset("arc-att").toBuilder().numPuzzleIdentifiers(876406).build(),
+                trm.engine.Devices.scratchSizes("cuda"), "cuda", 768, true).total();
+        assertTrue(memory.out().contains(String.format(java.util.Locale.ROOT, "%,d B", total)) && memory.out().contains("saved activations"),
+                memory.out());
+        Result most = run("info", "--preset", "sudoku-att", "--train", "--max-batch", "--memory", "141GB");
+        assertEquals(0, most.code(), most.err());
+        int largest = trm.engine.model.MemoryModel.maxBatch(TrmConfig.preset("sudoku-att"), trm.engine.Devices.scratchSizes("cuda"), "cuda",
+                true, 141_000_000_000L);
+        assertTrue(largest > 768 && most.out().contains("largest training batch in 141GB (141.00 GB) on cuda: " + largest + " ("), most.out());
+        assertUserError(run("info", "--preset", "arc-att", "--batch", "3000000"), "batch 3000000 × 916 positions");
+        assertUserError(run("info", "--preset", "arc-att", "--batch", "8", "--device", "tpu"), "unknown device 'tpu'");
+        assertUserError(run("info", "--max-batch", "--memory", "lots"), "memory 'lots'");
         Result eval = run("eval", "--weights", weights.toString(), "--data", "gen:4:6:0:3");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("exact accuracy") && eval.out().contains("\"exact_accuracy\""), eval.out());

@@ -1,0 +1,90 @@
+package trm.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import trm.engine.Devices;
+import trm.engine.ScratchSizes;
+import trm.engine.model.MemoryModel;
+import trm.engine.model.TrmConfig;
+
+/**
+ * The memory model at the reference's workloads, on the kernel devices' sizes (what a GPU holds),
+ * without allocating: every preset at B = 768 and 4096, training and evaluation, the saved
+ * activations against a count made here from the architecture, and each total against one
+ * H200 (141 GB).
+ */
+class MemoryModelTest {
+    static final long H200 = 141_000_000_000L;
+    /** ARC-AGI-1's puzzle identifiers after augmentation (≈876k; the reference's dataset builder). */
+    static final int ARC_IDS = 876_406;
+
+    private static final ScratchSizes CUDA = Devices.scratchSizes("cuda");
+
+    static TrmConfig preset(String name) {
+        TrmConfig c = TrmConfig.preset(name);
+        return name.equals("arc-att") ? c.toBuilder().numPuzzleIdentifiers(ARC_IDS).build() : c;
+    }
+
+    private static long r16(long n) { return (n + 15) & ~15L; }
+
+    /** Bytes of the saved activations, counted from the architecture (fp32, each tensor rounded to 16 elements). */
+    static long savedBytes(TrmConfig c, int B) {
+        long L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels(), rows = B * L;
+        long block = r16(rows * D) /* h1 */ + r16(rows * 2 * I) /* gate_up */ + r16(rows * I) /* act */ + r16(rows * D) /* out */
+                + r16(rows) /* rstd2 */;
+        if (c.mlpT()) {
+            long It = c.interTokens();
+            block += r16((long) B * D) + r16(B * D * 2 * It) + r16(B * D * It);
+        } else {
+            block += r16(rows) + r16(rows * 3 * D) /* qkv */ + r16(rows * D) /* attn */ + r16((long) B * c.numHeads() * L) /* lse */;
+        }
+        long apps = c.lCycles() + 1;
+        return 4 * apps * (r16(rows * D) /* h0 */ + c.layers() * block);
+    }
+
+    /** Training at B = 768 with ≥ 10% to spare on one H200, today: none with fp32 saved activations (issue 10, point 5). */
+    static final Map<String, Boolean> FITS_768_TRAINING = Map.of("sudoku-mlp", true, "sudoku-att", true, "maze-att", false, "arc-att", false);
+
+    @Test
+    void everyPresetAtTheReferenceBatchesWithoutAllocating() {
+        System.out.println("preset       batch  training GB  evaluation GB  (141 GB H200, kernel devices)");
+        for (String name : TrmConfig.PRESETS)
+            for (int B : new int[]{768, 4096}) {
+                TrmConfig c = preset(name);
+                MemoryModel train = MemoryModel.of(c, CUDA, "cuda", B, true), eval = MemoryModel.of(c, CUDA, "cuda", B, false);
+                System.out.printf(Locale.ROOT, "%-12s %5d  %11.1f  %13.1f%n", name, B, train.total() / 1e9, eval.total() / 1e9);
+                for (MemoryModel m : new MemoryModel[]{train, eval}) {
+                    assertEquals(m.lines().stream().mapToLong(MemoryModel.Part::bytes).sum(), m.total());
+                    assertTrue(m.lines().stream().allMatch(p -> p.bytes() >= 0), m.render());
+                }
+                assertEquals(savedBytes(c, B), train.bytes("saved activations"), name + " B=" + B + " saved activations");
+                assertEquals(0, eval.bytes("saved activations"));
+                assertTrue(eval.total() < train.total());
+                if (B == 768) {
+                    boolean fits = train.total() <= 0.9 * H200;
+                    assertEquals(FITS_768_TRAINING.get(name), fits, name + " training at 768 fits with 10% to spare: " + train.render());
+                    assertTrue(eval.total() <= 0.9 * H200, name + " evaluation at 768 fits: " + eval.render());
+                }
+            }
+        long table = MemoryModel.of(preset("arc-att"), CUDA, "cuda", 768, true).bytes("puzzle table");
+        assertEquals(4L * ARC_IDS * 512, table, "ARC-AGI-1's puzzle table, fp32");
+    }
+
+    @Test
+    void theLargestBatchFitsAndOneMoreDoesNot() {
+        for (String name : TrmConfig.PRESETS) {
+            TrmConfig c = preset(name);
+            int b = MemoryModel.maxBatch(c, CUDA, "cuda", true, H200);
+            System.out.printf(Locale.ROOT, "%-12s largest training batch in 141 GB: %d%n", name, b);
+            assertTrue(b > 0, name);
+            assertTrue(MemoryModel.of(c, CUDA, "cuda", b, true).total() <= H200);
+            assertTrue(MemoryModel.of(c, CUDA, "cuda", b + 1, true).total() > H200);
+        }
+    }
+}
