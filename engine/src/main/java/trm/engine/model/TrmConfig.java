@@ -70,9 +70,6 @@ public record TrmConfig(
         check(seqLen > 0 && vocabSize > 1, "seq_len and vocab_size must be positive");
         check(rmsNormEps > 0, "rms_norm_eps must be positive");
         check(loss != null, "loss_type must be softmax or stablemax");
-        checkBounds(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncoding, puzzleEmbNdim, puzzleEmbLen,
-                haltMaxSteps, rmsNormEps, ropeTheta, seqLen, vocabSize, numPuzzleIdentifiers);
-        // then issue 10's width bound (2^24), which also guards sizes built from the limits above
         // Sizes: one dimension of a tensor is an int, so widths are bounded here and every
         // product of them is a long (a batch's bound is checked where the batch is known).
         checkWidth("hidden_size", hiddenSize);
@@ -88,6 +85,9 @@ public record TrmConfig(
             check(tokens <= MAX_WIDTH, "expansion " + expansion + " × " + len + " positions gives a token-mixing width of " + tokens
                     + ", above the limit of " + MAX_WIDTH);
         }
+        // then each key's own limit and each tensor's size in 64 bits (the flat buffer's total: ParamLayout)
+        checkBounds(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncoding, puzzleEmbNdim, puzzleEmbLen,
+                haltMaxSteps, rmsNormEps, ropeTheta, seqLen, vocabSize, numPuzzleIdentifiers);
     }
 
     /** The largest width, sequence length or vocabulary a config may ask for (2²⁴: far beyond TRM, far below int overflow). */
@@ -111,10 +111,10 @@ public record TrmConfig(
      * uses hidden 512, 8 heads, expansion 4, 2 layers, H_cycles 3, L_cycles 4–6, 16 steps, at
      * most 916 positions and about 10^6 puzzle identifiers.
      */
-    public static final int MAX_HIDDEN = 8192, MAX_HEADS = 1024, MAX_LAYERS = 64, MAX_CYCLES = 64, MAX_HALT_STEPS = 256,
+    public static final int MAX_HIDDEN = 16384, MAX_HEADS = 1024, MAX_LAYERS = 64, MAX_CYCLES = 64, MAX_HALT_STEPS = 256,
             MAX_SEQ_LEN = 1 << 16, MAX_VOCAB = 1 << 20, MAX_PUZZLE_IDS = 1 << 26, MAX_PREFIX = 1024;
     public static final double MAX_EXPANSION = 64, MAX_RMS_NORM_EPS = 1, MAX_ROPE_THETA = 1e12;
-    /** Elements of one tensor, and of the flat parameter buffer: one Java array. */
+    /** Elements of one tensor: one Java array. */
     public static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 8;
 
     // static: a record's compact constructor runs before its fields are set
@@ -138,8 +138,8 @@ public record TrmConfig(
                 "rope_theta " + ropeTheta + " must be in (0, " + MAX_ROPE_THETA + "]");
         int prefix = prefixLen(puzzleEmbNdim, puzzleEmbLen, hiddenSize);
         atMost("prefix positions (ceil(puzzle_emb_ndim / hidden_size))", prefix, MAX_PREFIX);
-        // sizes, in 64 bits: every tensor and the flat parameter buffer must fit one array
-        long D = hiddenSize, L = prefix + seqLen, total = 0;
+        // sizes, in 64 bits: every tensor must fit one array
+        long D = hiddenSize, L = prefix + seqLen;
         long[][] tensors = {{vocabSize, D}, {posEncoding == PosEncoding.LEARNED ? L : 0, D}, {2L * swigluWidth(expansion, hiddenSize), D},
                 {mlpT ? 2L * swigluWidth(expansion, L) : 3 * D, mlpT ? L : D}, {(long) numPuzzleIdentifiers, puzzleEmbNdim}};
         String[] names = {"embed_tokens (vocab_size · hidden_size)", "embed_pos", "mlp.gate_up_proj", mlpT ? "mlp_t.gate_up_proj" : "qkv_proj",
@@ -147,9 +147,7 @@ public record TrmConfig(
         for (int i = 0; i < tensors.length; i++) {
             long n = tensors[i][0] * tensors[i][1];
             check(n <= MAX_TENSOR_ELEMENTS, names[i] + " would hold " + n + " values, over the limit of " + MAX_TENSOR_ELEMENTS);
-            if (i < 4) total += n * (i >= 2 ? layers : 1) * (i >= 2 ? 2 : 1); // up + down projections per layer
         }
-        check(total <= MAX_TENSOR_ELEMENTS, "the parameters would number about " + total + ", over the limit of " + MAX_TENSOR_ELEMENTS);
     }
 
     private static void atMost(String key, long value, long limit) {

@@ -128,13 +128,13 @@ class ConfigFileTest {
         refused("rms_norm_eps 1.0E300 is over the limit of 1.0", good.replace("\"rms_norm_eps\" : 1.0E-5", "\"rms_norm_eps\" : 1e300"));
         refused("hidden_size 1000000 is over the limit of " + TrmConfig.MAX_HIDDEN, good.replace("\"hidden_size\" : 512", "\"hidden_size\" : 1000000"));
         refused("seq_len 1000000 is over the limit of " + TrmConfig.MAX_SEQ_LEN, good.replace("\"seq_len\" : 81", "\"seq_len\" : 1000000"));
-        refused("expansion 1000000.0 is over the limit of 64.0", good.replace("\"expansion\" : 4.0", "\"expansion\" : 1e6"));
-        refused("vocab_size 2147483647 is over the limit of " + TrmConfig.MAX_VOCAB, good.replace("\"vocab_size\" : 11", "\"vocab_size\" : 2147483647"));
+        refused("expansion 1000000.0", good.replace("\"expansion\" : 4.0", "\"expansion\" : 1e6")); // issue 10's SwiGLU width bound says it first
+        refused("vocab_size 2147483647 is above the limit of " + TrmConfig.MAX_WIDTH, good.replace("\"vocab_size\" : 11", "\"vocab_size\" : 2147483647"));
         refused("L_layers 1000000 is over the limit of " + TrmConfig.MAX_LAYERS, good.replace("\"L_layers\" : 2", "\"L_layers\" : 1000000"));
         // sizes are computed in 64 bits: each value within its limit, the product is not
         refused("puzzle_emb (num_puzzle_identifiers · puzzle_emb_ndim) would hold", good.replace("\"num_puzzle_identifiers\" : 1", "\"num_puzzle_identifiers\" : 60000000"));
         TrmException e = assertThrows(TrmException.class, () -> TrmConfig.builder().hiddenSize(20000).seqLen(16).vocabSize(6).build());
-        assertTrue(e.getMessage().contains("hidden_size 20000 is over the limit of 8192"), e.getMessage());
+        assertTrue(e.getMessage().contains("hidden_size 20000 is over the limit of " + TrmConfig.MAX_HIDDEN), e.getMessage());
     }
 
     @Test
