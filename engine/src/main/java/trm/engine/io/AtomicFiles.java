@@ -76,7 +76,8 @@ public final class AtomicFiles {
         }
     }
 
-    static String describe(IOException e) {
+    /** Why an I/O operation failed, in words (the exception's class name is not a reason). */
+    public static String describe(IOException e) {
         String what = e.getMessage() == null ? "" : e.getMessage();
         return switch (e) {
             case NoSuchFileException n -> "no such file or folder " + what;

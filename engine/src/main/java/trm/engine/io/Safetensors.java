@@ -46,7 +46,14 @@ import trm.engine.TrmException;
  * atomically ({@link AtomicFiles}).
  *
  * <p>Reading checks everything the format promises and fails with a one-line {@link TrmException}
- * naming the file and the problem.
+ * naming the file and the problem. It accepts what the format's reference library (the Rust
+ * {@code safetensors} crate, which Python's {@code safetensors} uses) accepts: {@code __metadata__}
+ * absent, {@code null} or a string-to-string object; every dtype it knows (the F8/F6/F4 and C64
+ * ones as raw bytes); keys of a tensor entry beyond dtype, shape and data_offsets ignored;
+ * whitespace around the JSON. And it refuses what that library refuses (non-string metadata
+ * values, data that does not tile the buffer, packed types not filling whole bytes), plus one
+ * thing it lets through: a name given twice in the header (the library keeps one silently).
+ * Not supported: a dimension over 2³¹−1 (the library would read one of a zero-sized tensor).
  */
 public final class Safetensors {
 
@@ -290,6 +297,7 @@ public final class Safetensors {
     }
 
     private static void readMetadata(String src, JsonNode node, Map<String, String> out) {
+        if (node.isNull()) return; // the reference library reads it as "no metadata" (an Option)
         if (!node.isObject()) throw new TrmException(src + ": " + METADATA_KEY + " is not a JSON object");
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {

@@ -10,32 +10,45 @@ import trm.engine.DType;
  * convert the ones where a conversion is sensible.
  */
 public enum SafetensorsDType {
-    F64(8, Kind.FLOAT),
-    F32(4, Kind.FLOAT),
-    F16(2, Kind.FLOAT),
-    BF16(2, Kind.FLOAT),
-    I64(8, Kind.INT),
-    I32(4, Kind.INT),
-    I16(2, Kind.INT),
-    I8(1, Kind.INT),
-    U64(8, Kind.INT),
-    U32(4, Kind.INT),
-    U16(2, Kind.INT),
-    U8(1, Kind.INT),
-    BOOL(1, Kind.INT);
+    F64(64, Kind.FLOAT),
+    F32(32, Kind.FLOAT),
+    F16(16, Kind.FLOAT),
+    BF16(16, Kind.FLOAT),
+    I64(64, Kind.INT),
+    I32(32, Kind.INT),
+    I16(16, Kind.INT),
+    I8(8, Kind.INT),
+    U64(64, Kind.INT),
+    U32(32, Kind.INT),
+    U16(16, Kind.INT),
+    U8(8, Kind.INT),
+    BOOL(8, Kind.INT),
+    // Types the format's reference library (the Rust crate) also reads: kept as raw bytes, never converted here.
+    C64(64, Kind.RAW),
+    F8_E5M2(8, Kind.RAW),
+    F8_E4M3(8, Kind.RAW),
+    F8_E8M0(8, Kind.RAW),
+    F8_E4M3FNUZ(8, Kind.RAW),
+    F8_E5M2FNUZ(8, Kind.RAW),
+    F6_E2M3(6, Kind.RAW),
+    F6_E3M2(6, Kind.RAW),
+    F4(4, Kind.RAW);
 
-    enum Kind { FLOAT, INT }
+    enum Kind { FLOAT, INT, RAW }
 
-    private final int bytes;
+    private final int bits;
     private final Kind kind;
 
-    SafetensorsDType(int bytes, Kind kind) {
-        this.bytes = bytes;
+    SafetensorsDType(int bits, Kind kind) {
+        this.bits = bits;
         this.kind = kind;
     }
 
-    /** Bytes per element. */
-    public int bytes() { return bytes; }
+    /** Bits per element (4 and 6 for the packed F4 / F6 types). */
+    public int bits() { return bits; }
+
+    /** Bytes per element, rounded up (1 for the packed F4 / F6 types): the alignment the writer orders by. */
+    public int bytes() { return (bits + 7) / 8; }
 
     /** True for F64, F32, F16 and BF16. */
     public boolean isFloating() { return kind == Kind.FLOAT; }

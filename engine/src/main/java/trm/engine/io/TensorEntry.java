@@ -184,7 +184,13 @@ public record TensorEntry(String name, SafetensorsDType dtype, int[] shape, byte
         if (n > (Integer.MAX_VALUE - 8) / dtype.bytes()) {
             throw new TrmException("tensor " + name + ": shape " + Arrays.toString(shape) + " is too large (over 2 GiB)");
         }
-        return n * dtype.bytes();
+        long bits = n * dtype.bits();
+        // as the reference library: packed types must fill whole bytes
+        if (bits % 8 != 0) {
+            throw new TrmException("tensor " + name + ": shape " + Arrays.toString(shape) + " of " + dtype + " is " + bits
+                    + " bits, not a whole number of bytes");
+        }
+        return bits / 8;
     }
 
     private static void checkCount(String name, int count, int[] shape) {

@@ -2,23 +2,20 @@ package trm.engine.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import trm.engine.LossKind;
 import trm.engine.TrmException;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * TRM's architecture, under the reference's own key names so configs map one to one.
- * Keys of the reference's files that do not change what we compute (name, H_layers,
- * forward_dtype, batch_size) are accepted and ignored; any other unknown key is an error.
+ * Files are read by {@link ConfigFile}: ours, or the reference's arch config (YAML or JSON,
+ * nested or flattened), every key type-checked; values are bounded ({@link #MAX_HIDDEN} and
+ * the other limits, sizes computed in 64 bits), each refusal one line naming key and limit.
  *
  * <p>Build one by name: {@code TrmConfig.builder().hiddenSize(64).seqLen(16).vocabSize(6).build()}
  * starts from the reference's architecture ({@link Builder}); {@code config.toBuilder()} changes
@@ -47,10 +44,7 @@ public record TrmConfig(
 
     public static final List<String> PRESETS = List.of("sudoku-mlp", "sudoku-att", "maze-att", "arc-att");
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrmConfig {
         check(hiddenSize > 0, "hidden_size must be positive");
@@ -91,6 +85,9 @@ public record TrmConfig(
             check(tokens <= MAX_WIDTH, "expansion " + expansion + " × " + len + " positions gives a token-mixing width of " + tokens
                     + ", above the limit of " + MAX_WIDTH);
         }
+        // then each key's own limit and each tensor's size in 64 bits (the flat buffer's total: ParamLayout)
+        checkBounds(hiddenSize, numHeads, expansion, layers, hCycles, lCycles, mlpT, posEncoding, puzzleEmbNdim, puzzleEmbLen,
+                haltMaxSteps, rmsNormEps, ropeTheta, seqLen, vocabSize, numPuzzleIdentifiers);
     }
 
     /** The largest width, sequence length or vocabulary a config may ask for (2²⁴: far beyond TRM, far below int overflow). */
@@ -108,6 +105,55 @@ public record TrmConfig(
         return (n + 255) / 256 * 256;
     }
 
+    /**
+     * The largest values accepted, so that a config read from a file cannot ask for sizes that
+     * overflow (every size below is computed in 64 bits) or for hours of recursion. The reference
+     * uses hidden 512, 8 heads, expansion 4, 2 layers, H_cycles 3, L_cycles 4–6, 16 steps, at
+     * most 916 positions and about 10^6 puzzle identifiers.
+     */
+    public static final int MAX_HIDDEN = 16384, MAX_HEADS = 1024, MAX_LAYERS = 64, MAX_CYCLES = 64, MAX_HALT_STEPS = 256,
+            MAX_SEQ_LEN = 1 << 16, MAX_VOCAB = 1 << 20, MAX_PUZZLE_IDS = 1 << 26, MAX_PREFIX = 1024;
+    public static final double MAX_EXPANSION = 64, MAX_RMS_NORM_EPS = 1, MAX_ROPE_THETA = 1e12;
+    /** Elements of one tensor: one Java array. */
+    public static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    // static: a record's compact constructor runs before its fields are set
+    private static void checkBounds(int hiddenSize, int numHeads, double expansion, int layers, int hCycles, int lCycles, boolean mlpT,
+            PosEncoding posEncoding, int puzzleEmbNdim, int puzzleEmbLen, int haltMaxSteps, double rmsNormEps, double ropeTheta,
+            int seqLen, int vocabSize, int numPuzzleIdentifiers) {
+        atMost("hidden_size", hiddenSize, MAX_HIDDEN);
+        if (!mlpT) atMost("num_heads", numHeads, MAX_HEADS);
+        atMost("L_layers", layers, MAX_LAYERS);
+        atMost("H_cycles", hCycles, MAX_CYCLES);
+        atMost("L_cycles", lCycles, MAX_CYCLES);
+        atMost("halt_max_steps", haltMaxSteps, MAX_HALT_STEPS);
+        atMost("seq_len", seqLen, MAX_SEQ_LEN);
+        atMost("vocab_size", vocabSize, MAX_VOCAB);
+        atMost("num_puzzle_identifiers", numPuzzleIdentifiers, MAX_PUZZLE_IDS);
+        atMost("puzzle_emb_len", puzzleEmbLen, MAX_PREFIX);
+        atMost("puzzle_emb_ndim", puzzleEmbNdim, (long) MAX_PREFIX * MAX_HIDDEN);
+        check(Double.isFinite(expansion) && expansion <= MAX_EXPANSION, "expansion " + expansion + " is over the limit of " + MAX_EXPANSION);
+        check(Double.isFinite(rmsNormEps) && rmsNormEps <= MAX_RMS_NORM_EPS, "rms_norm_eps " + rmsNormEps + " is over the limit of " + MAX_RMS_NORM_EPS);
+        check(Double.isFinite(ropeTheta) && ropeTheta > 0 && ropeTheta <= MAX_ROPE_THETA,
+                "rope_theta " + ropeTheta + " must be in (0, " + MAX_ROPE_THETA + "]");
+        int prefix = prefixLen(puzzleEmbNdim, puzzleEmbLen, hiddenSize);
+        atMost("prefix positions (ceil(puzzle_emb_ndim / hidden_size))", prefix, MAX_PREFIX);
+        // sizes, in 64 bits: every tensor must fit one array
+        long D = hiddenSize, L = prefix + seqLen;
+        long[][] tensors = {{vocabSize, D}, {posEncoding == PosEncoding.LEARNED ? L : 0, D}, {2L * swigluWidth(expansion, hiddenSize), D},
+                {mlpT ? 2L * swigluWidth(expansion, L) : 3 * D, mlpT ? L : D}, {(long) numPuzzleIdentifiers, puzzleEmbNdim}};
+        String[] names = {"embed_tokens (vocab_size · hidden_size)", "embed_pos", "mlp.gate_up_proj", mlpT ? "mlp_t.gate_up_proj" : "qkv_proj",
+                "puzzle_emb (num_puzzle_identifiers · puzzle_emb_ndim)"};
+        for (int i = 0; i < tensors.length; i++) {
+            long n = tensors[i][0] * tensors[i][1];
+            check(n <= MAX_TENSOR_ELEMENTS, names[i] + " would hold " + n + " values, over the limit of " + MAX_TENSOR_ELEMENTS);
+        }
+    }
+
+    private static void atMost(String key, long value, long limit) {
+        check(value <= limit, key + " " + value + " is over the limit of " + limit);
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) throw new TrmException("config: " + message);
     }
@@ -116,6 +162,10 @@ public record TrmConfig(
 
     /** Prefix positions taken by the puzzle embedding (0 in the config: ceil(ndim / D)). */
     public int prefixLen() {
+        return prefixLen(puzzleEmbNdim, puzzleEmbLen, hiddenSize);
+    }
+
+    private static int prefixLen(int puzzleEmbNdim, int puzzleEmbLen, int hiddenSize) {
         if (puzzleEmbNdim == 0) return 0;
         return puzzleEmbLen == 0 ? (puzzleEmbNdim + hiddenSize - 1) / hiddenSize : puzzleEmbLen;
     }
@@ -237,42 +287,14 @@ public record TrmConfig(
         }
     }
 
-    /** Reference keys that do not change what we compute. */
-    private static final java.util.Set<String> IGNORED_KEYS = java.util.Set.of("name", "H_layers", "forward_dtype", "batch_size");
-
+    /** Our JSON (a checkpoint's config), checked key by key: see {@link ConfigFile}; every key must be there. */
     public static TrmConfig fromJson(String json, String source) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(json);
-            if (node == null || !node.isObject()) throw new TrmException(source + ": a config must be a JSON object");
-            var obj = (com.fasterxml.jackson.databind.node.ObjectNode) node;
-            var known = java.util.Arrays.stream(TrmConfig.class.getRecordComponents())
-                    .map(rc -> rc.getAccessor().getAnnotation(JsonProperty.class).value()).toList();
-            for (String key : (Iterable<String>) obj::fieldNames) {
-                if (!known.contains(key) && !IGNORED_KEYS.contains(key)) throw new TrmException(source + ": unknown config key '" + key + "'");
-            }
-            for (String key : known) if (!obj.has(key)) throw new TrmException(source + ": missing config key '" + key + "'");
-            obj.remove(IGNORED_KEYS);
-            return JSON.treeToValue(obj, TrmConfig.class);
-        } catch (JsonProcessingException e) {
-            // Jackson wraps what the record's constructor throws: surface our own message.
-            for (Throwable c = e; c != null; c = c.getCause())
-                if (c instanceof TrmException t) throw new TrmException(source + ": " + t.getMessage());
-            if (e instanceof MismatchedInputException m) {
-                String path = m.getPath().isEmpty() ? "" : " (key '" + m.getPath().getLast().getFieldName() + "')";
-                throw new TrmException(source + ": " + firstLine(m.getOriginalMessage()) + path);
-            }
-            throw new TrmException(source + ": not valid JSON (" + firstLine(e.getOriginalMessage()) + ")");
-        }
+        return ConfigFile.parse(json, source, false).complete();
     }
 
+    /** A complete config file (JSON, or YAML by its extension): see {@link ConfigFile}. */
     public static TrmConfig read(Path file) {
-        try {
-            return fromJson(Files.readString(file), file.toString());
-        } catch (NoSuchFileException e) {
-            throw new TrmException("config file not found: " + file);
-        } catch (IOException e) {
-            throw new TrmException("cannot read config " + file + ": " + e.getMessage());
-        }
+        return ConfigFile.read(file).complete();
     }
 
     /** A preset name or a JSON file path. */
@@ -281,11 +303,5 @@ public record TrmConfig(
         Path p = Path.of(presetOrPath);
         if (presetOrPath.endsWith(".json") || Files.exists(p)) return read(p);
         return preset(presetOrPath); // throws the "unknown preset" message
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

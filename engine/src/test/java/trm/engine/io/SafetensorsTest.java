@@ -97,6 +97,11 @@ class SafetensorsTest {
         List<TensorEntry> tensors = new ArrayList<>();
         for (SafetensorsDType t : SafetensorsDType.values()) {
             String n = t.name().toLowerCase();
+            if (t.bits() % 8 != 0) { // packed F4 / F6: 8 elements fill whole bytes
+                tensors.add(new TensorEntry(n + ".packed", t, new int[] {4, 2}, randomBytes(r, t.bits())));
+                tensors.add(new TensorEntry(n + ".empty", t, new int[] {0, 4}, new byte[0]));
+                continue;
+            }
             tensors.add(new TensorEntry(n + ".matrix", t, new int[] {3, 5}, randomBytes(r, 15 * t.bytes())));
             tensors.add(new TensorEntry(n + ".scalar", t, new int[] {}, randomBytes(r, t.bytes())));
             tensors.add(new TensorEntry(n + ".empty", t, new int[] {0, 4}, new byte[0]));
@@ -321,14 +326,44 @@ class SafetensorsTest {
         assertBad(craft("{\"__metadata__\":[]}", none), "__metadata__ is not a JSON object");
     }
 
+    /** What the format's reference library (the Rust crate, used by Python) reads, we read; what it refuses, we refuse. */
+    @Test
+    void headersTheReferenceLibraryAcceptsAreRead() {
+        byte[] d8 = new byte[8];
+        // __metadata__ is an Option there: null means none
+        SafetensorsFile nullMeta = Safetensors.decode(craft("{\"__metadata__\":null,\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", d8), "m");
+        assertTrue(nullMeta.metadata().isEmpty());
+        assertEquals(1, nullMeta.tensors().size());
+        // every dtype it knows, FP8 / FP6 / FP4 / C64 included (kept as raw bytes)
+        for (String dt : new String[] {"F8_E4M3", "F8_E5M2", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ"})
+            assertEquals(dt, Safetensors.decode(craft("{\"w\":{\"dtype\":\"" + dt + "\",\"shape\":[8],\"data_offsets\":[0,8]}}", d8), "m")
+                    .tensors().get("w").dtype().name());
+        assertEquals(SafetensorsDType.C64, Safetensors.decode(craft("{\"w\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", d8), "m")
+                .tensors().get("w").dtype());
+        assertEquals(SafetensorsDType.F4, Safetensors.decode(craft("{\"w\":{\"dtype\":\"F4\",\"shape\":[16],\"data_offsets\":[0,8]}}", d8), "m")
+                .tensors().get("w").dtype());
+        assertEquals(SafetensorsDType.F6_E2M3, Safetensors.decode(craft("{\"w\":{\"dtype\":\"F6_E2M3\",\"shape\":[8],\"data_offsets\":[0,6]}}", new byte[6]), "m")
+                .tensors().get("w").dtype());
+        // its TensorInfo ignores unknown keys; serde_json allows whitespace before the object
+        assertEquals(1, Safetensors.decode(craft("  {\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"note\":\"x\"}}", d8), "m").tensors().size());
+        // an empty header object with no data
+        assertEquals(0, Safetensors.decode(craft("{}", new byte[0]), "m").tensors().size());
+        // and what it refuses stays refused: packed bits not filling whole bytes, non-string metadata
+        assertBad(craft("{\"w\":{\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,2]}}", new byte[2]), "not a whole number of bytes");
+        assertBad(craft("{\"__metadata__\":{\"k\":{\"nested\":\"v\"}}}", new byte[0]), "__metadata__ value of k is not a string");
+        TensorEntry f8 = Safetensors.decode(craft("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[8],\"data_offsets\":[0,8]}}", d8), "m").tensors().get("w");
+        TrmException e = assertThrows(TrmException.class, f8::asFloats);
+        assertTrue(e.getMessage().contains("F8_E4M3"), e.getMessage());
+    }
+
     @Test
     void badEntriesAreReported() {
         byte[] d8 = new byte[8];
         assertBad(craft("{\"w\":{\"shape\":[2],\"data_offsets\":[0,8]}}", d8), "tensor w has no dtype");
         assertBad(craft("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", d8), "tensor w has no shape");
         assertBad(craft("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", d8), "tensor w has no data_offsets");
-        assertBad(craft("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[8],\"data_offsets\":[0,8]}}", d8),
-                "tensor w has unknown dtype \"F8_E4M3\"");
+        assertBad(craft("{\"w\":{\"dtype\":\"F12\",\"shape\":[8],\"data_offsets\":[0,8]}}", d8),
+                "tensor w has unknown dtype \"F12\"");
         assertBad(craft("{\"w\":{\"dtype\":\"f32\",\"shape\":[2],\"data_offsets\":[0,8]}}", d8), "unknown dtype \"f32\"");
         assertBad(craft("{\"w\":{\"dtype\":4,\"shape\":[2],\"data_offsets\":[0,8]}}", d8), "dtype is not a string");
         assertBad(craft("{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", d8),

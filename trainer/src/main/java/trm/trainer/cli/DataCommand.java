@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 final class DataCommand {
 
     @Command(name = "sudoku", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Generate Sudoku puzzles with unique solutions, or convert puzzle-per-line files into the",
+            description = {"Generate Sudoku puzzles with unique solutions (no two alike up to the augmentation's symmetries),",
+                    "or convert puzzle-per-line files into the",
                     "Sudoku-Extreme CSV (source,question,answer,rating) with solutions and ratings from the exact solver.",
                     "Examples: trm data sudoku --generate 1000 --size 6 --out six.csv",
                     "          trm data sudoku --convert ../shared/data/sudoku/puzzles3_magictour_top1465.txt --out top1465.csv"})
@@ -40,16 +41,19 @@ final class DataCommand {
         @Override
         public Integer call() {
             if ((generate == null) == (convert == null)) throw new TrmException("give exactly one of --generate COUNT or --convert FILE");
+            Options.outputFile("--out", out);
             if (convert != null) {
                 if (!Files.exists(convert)) throw new TrmException("file not found: " + convert);
+                Options.inputFile("--convert", convert);
                 SudokuConverter.Report r = SudokuConverter.linesToCsv(convert, out);
                 System.out.println(r.summary());
-                return 0;
+                return Exit.OK;
             }
             SudokuGeometry g = SudokuGeometry.forSide(size);
-            if (generate < 1) throw new TrmException("--generate needs a positive count");
-            List<SudokuExample> puzzles = new SudokuGenerator(g, seed)
-                    .generate(generate, new SudokuGenerator.Target(minRating, 0, 10_000), "generated-" + size + "x" + size);
+            Options.range("--generate", generate, 1, 10_000_000);
+            Options.range("--min-rating", minRating, 0, Integer.MAX_VALUE);
+            List<SudokuExample> puzzles = new SudokuGenerator(g, seed).generateDistinct(generate,
+                    new SudokuGenerator.Target(minRating, 0, 10_000), "generated-" + size + "x" + size, java.util.Set.of());
             SudokuCsv.write(out, puzzles);
             System.out.printf("wrote %d %d×%d puzzles to %s (mean rating %.1f)%n", puzzles.size(), size, size, out,
                     puzzles.stream().mapToInt(SudokuExample::rating).average().orElse(0));

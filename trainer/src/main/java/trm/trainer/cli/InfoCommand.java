@@ -22,7 +22,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "sudoku-mlp", description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = TrainCommand.Presets.class)
     String preset;
-    @Option(names = "--config", description = "a JSON config") Path config;
+    @Option(names = "--config", description = "a config: ours (JSON) or the reference's arch config (YAML or JSON)") Path config;
     @Option(names = "--weights", description = "a checkpoint: show the config stored in it") Path weights;
     @Option(names = "--json", description = "print the config as JSON (reference key names)") boolean json;
     @Option(names = "--batch", description = "also print the device memory at this batch (nothing is allocated)") Integer batch;
@@ -41,7 +41,11 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrmConfig c = weights != null ? ModelCheckpoint.config(Safetensors.read(weights))
+        Options.inputFile("--config", config);
+        Options.inputFile("--weights", weights);
+        // with both, the config is the one given, completed from the checkpoint's tensors as solve and eval read it
+        TrmConfig c = weights != null && config != null ? ModelFiles.config(config, Safetensors.read(weights))
+                : weights != null ? ModelCheckpoint.config(Safetensors.read(weights))
                 : config != null ? TrmConfig.read(config) : TrmConfig.preset(preset);
         if (puzzleIds != null) {
             if (puzzleIds < 1) throw new TrmException("--puzzle-ids " + puzzleIds + ": must be at least 1");

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import trm.engine.TrmException;
 
-/** The {@code trm} command line. A user's mistake prints one line and exits 2; never a stack trace. */
+/** The {@code trm} command line. A user's mistake prints one line and exits 2; never a stack trace. Exit codes: {@link Exit}. */
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
         description = "Tiny Recursive Model: train, evaluate and solve puzzles.",
         subcommands = {SolveCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
@@ -15,7 +15,7 @@ public final class Main {
             System.exit(run(args));
         } catch (OutOfMemoryError e) {
             System.err.println("trm: out of memory (raise TRM_HEAP, or lower --batch)");
-            System.exit(3);
+            System.exit(Exit.OUT_OF_MEMORY);
         }
     }
 
@@ -24,14 +24,14 @@ public final class Main {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof TrmException) {
                 cmd.getErr().println("trm: " + e.getMessage());
-                return 2;
+                return Exit.USER_ERROR;
             }
             throw e;
         });
         cl.setParameterExceptionHandler((e, argv) -> {
             e.getCommandLine().getErr().println("trm: " + e.getMessage());
             e.getCommandLine().getErr().println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
-            return 2;
+            return Exit.USER_ERROR;
         });
         return cl.execute(args);
     }

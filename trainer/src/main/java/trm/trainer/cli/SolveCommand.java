@@ -22,13 +22,16 @@ import java.util.concurrent.Callable;
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
                 "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2.",
+                "Exit code: 0 every answer is a valid solution; 4 some answer is not; 2 a mistake in the input",
+                "(a bad line of --file is named and skipped, and the other puzzles are still solved).",
                 "Mazes: --maze FILE (Maze-Hard CSV or block text) with a maze model (--weights); --png OUT draws each answer.",
                 "ARC: --arc TASK_ID --data arc:DIR (or --arc task.json) votes over the task's variants and prints the top-2."})
 final class SolveCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
-    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file or mazes from --maze (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file or mazes from --maze, at least 1 (default: ${DEFAULT-VALUE})") int limit;
+    @Option(names = "--allow-partial", description = "load a checkpoint that lacks model tensors or holds others, saying which") boolean allowPartial;
     @Option(names = "--weights", description = "model checkpoint (default: " + ModelFiles.DEFAULT_WEIGHTS + ")") Path weights;
     @Option(names = "--config", description = "architecture JSON for checkpoints without one") Path config;
     @Option(names = "--trace", description = "print the answer after every supervision step") boolean trace;
@@ -45,30 +48,43 @@ final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.range("--limit", limit, 1, Integer.MAX_VALUE);
+        Options.inputFile("--file", file);
+        Options.inputFile("--config", config);
         if (arc != null) {
             if (maze != null) throw new TrmException("give --maze or --arc, not both");
             if (data != null && !ArcCommands.isSpec(data)) throw new TrmException("--data for --arc must be arc:DIR, got " + data);
             if (batch <= 0) throw new TrmException("--batch must be positive, got " + batch);
-            TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
+            TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
             ArcCommands.solve(model, Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), data, arc, batch, png);
             return 0;
         }
         if (data != null) throw new TrmException("--data goes with --arc");
         if (png != null && maze == null) throw new TrmException("--png draws mazes: give --maze FILE (or an ARC task: --arc TASK)");
         if (maze != null) return solveMazes();
-        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device));
+        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
         SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
         if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
         List<int[]> grids = new ArrayList<>();
         for (String p : puzzles) grids.add(task.parse(p));
-        if (file != null) grids.addAll(task.readPuzzles(file, Math.max(0, limit - grids.size())));
+        List<String> refused = new ArrayList<>();
+        if (file != null && grids.size() < limit) grids.addAll(task.readPuzzles(file, limit - grids.size(), refused));
+        for (String r : refused) System.err.println("trm: " + r + " (skipped)");
+        if (grids.isEmpty() && file != null) throw new TrmException(file + ": no valid puzzle to solve");
         if (grids.isEmpty()) {
             grids.add(task.example(seed));
             int n = task.geometry().size();
             System.out.println("No puzzle given: solving a freshly generated " + n + "×" + n + " puzzle (seed " + seed + ").");
         }
-        solve(model, task, grids, "valid solution", true);
-        return 0;
+        List<int[]> answers = solve(model, task, grids, "valid solution", true);
+        if (!refused.isEmpty()) return Exit.USER_ERROR;
+        return allValid(task, grids, answers) ? Exit.OK : Exit.NO_VALID_RESULT;
+    }
+
+    /** Whether every answer is a valid solution of its puzzle (exit 0), else exit 4. */
+    private static <G> boolean allValid(Task<G> task, List<G> grids, List<G> answers) {
+        for (int i = 0; i < grids.size(); i++) if (task.whyNotSolved(grids.get(i), answers.get(i)) != null) return false;
+        return true;
     }
 
     /** --maze: every maze of the file (at most --limit), its answer printed, judged and drawn with --png. */
@@ -76,7 +92,7 @@ final class SolveCommand implements Callable<Integer> {
         if (weights == null) throw new TrmException("--maze needs --weights: a model trained on mazes (trm train --data maze:FILE ...)");
         if (puzzles != null && !puzzles.isEmpty()) throw new TrmException("give mazes with --maze FILE, not as arguments");
         if (!java.nio.file.Files.exists(maze)) throw new TrmException("file not found: " + maze);
-        TrmModel model = ModelFiles.load(weights, config, Devices.open(device));
+        TrmModel model = ModelFiles.load(weights, config, Devices.open(device), allowPartial);
         MazeTask task = MazeTask.forSeqLenOrNull(model.config.seqLen());
         if (task == null || model.config.vocabSize() != task.vocabSize()) {
             throw new TrmException("this model takes " + model.config.seqLen() + " positions over " + model.config.vocabSize()
@@ -91,7 +107,7 @@ final class SolveCommand implements Callable<Integer> {
                 System.out.println("picture: " + out);
             }
         }
-        return 0;
+        return allValid(task, grids, answers) ? Exit.OK : Exit.NO_VALID_RESULT;
     }
 
     private static Path numbered(Path file, int n) {

@@ -16,7 +16,9 @@ import trm.trainer.TrainOptions;
 import trm.trainer.Trainer;
 import trm.trainer.data.Sample;
 import trm.trainer.data.SampleSource;
+import trm.trainer.data.maze.MazeData;
 import trm.trainer.data.maze.MazeScore;
+import trm.trainer.data.sudoku.SudokuData;
 import trm.trainer.run.CheckpointCadence;
 import trm.trainer.run.RunFolder;
 import trm.trainer.run.RunSpec;
@@ -41,23 +43,24 @@ import java.util.function.Supplier;
                         + "RUN/model.safetensors (EMA weights, same step as the checkpoint).",
                 "SIGINT/SIGTERM: checkpoint at the next step boundary, exit 130/143. Divergence (a non-finite loss, gradient or "
                         + "weight): stop with exit 4, the last checkpoint untouched.",
-                "Example: trm train --data gen:4:2000:0:1 --test-data gen:4:200:0:2 --hidden 64 --steps 600 --batch 32"})
+                "Test puzzles equivalent to training ones (up to the augmentation's symmetries) are left out of --test-data.",
+                "Example: trm train --data gen:4:24:0:1 --test-data gen:4:4:0:2 --hidden 64 --steps 600 --batch 32"})
 final class TrainCommand implements Callable<Integer> {
     /** Exit status of a run stopped by the divergence guard. */
-    static final int DIVERGED = 4;
+    static final int DIVERGED = Exit.NO_VALID_RESULT;
 
     @Spec CommandSpec spec;
 
     @Option(names = "--preset", description = "architecture preset: ${COMPLETION-CANDIDATES} (default: maze-att for maze data, arc-att for arc: data, else sudoku-mlp)",
             completionCandidates = Presets.class)
     String preset;
-    @Option(names = "--config", description = "architecture JSON (reference key names) instead of a preset")
+    @Option(names = "--config", description = "architecture instead of a preset: ours (JSON) or the reference's arch config (YAML or JSON); seq_len, vocab_size and num_puzzle_identifiers come from the data if absent")
     Path configFile;
     @Option(names = "--data", description = "training puzzles: a Sudoku CSV (source,question,answer,rating), a puzzle-per-line file, "
             + "gen:SIDE:COUNT[:MIN_RATING[:SEED]], or mazes: maze:FILE (Maze-Hard CSV or block text) or gen-maze:SIZE:COUNT:MINPATH:SEED, "
             + "or arc:DIR (a manifest of trm data arc, evaluated on its held-out test inputs) (required unless --resume)")
     String data;
-    @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data)")
+    @Option(names = "--test-data", description = "held-out puzzles for evaluation (same forms as --data; none equivalent to a training puzzle)")
     String testData;
     @Option(names = "--subsample", description = "train on this many puzzles drawn from --data (the reference uses 1000)")
     Integer subsample;
@@ -138,6 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Every check runs before the run folder is created or locked: a refused command leaves nothing behind.
+        TrainChecks.check(this);
         if (amend && !resume) throw new TrmException("--amend only applies with --resume");
         if (run == null) {
             if (resume) throw new TrmException("--resume needs --run DIR (the run to continue)");
@@ -154,11 +158,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new TrmException("--subsample and --no-augment are not for arc: data (its manifest holds the tasks and their variants)");
         SampleSource source = train.source();
         String presetName = preset != null ? preset : train.defaultPreset();
-        TrmConfig config = configFile != null ? TrmConfig.read(configFile) : architecture(source, presetName);
+        TrmConfig config = configFile != null ? TrainChecks.config(this, source) : architecture(source, presetName);
         RunSpec runSpec = new RunSpec(configFile != null ? null : presetName, configFile == null ? null : configFile.toString(), config,
                 trainingOptions(train instanceof TaskData.Arcs), data, testData, subsample, evalSize, !noAugment, evalInterval,
                 checkpointEvery == null ? CheckpointCadence.DEFAULT : checkpointEvery, logInterval, device);
         TaskData test = testData(runSpec, train);
+        TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(device);
         Trainer trainer = new Trainer(config, runSpec.options(), dev, source);
         try (RunFolder folder = RunFolder.open(run)) {
@@ -213,6 +218,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskData train = TaskData.load(runSpec.data(), runSpec.subsample(), runSpec.options().seed(), runSpec.augment());
         SampleSource source = train.source();
         TaskData test = testData(runSpec, train);
+        TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(runSpec.device());
         try (RunFolder folder = RunFolder.open(run)) {
             Trainer trainer;
@@ -246,14 +252,19 @@ final class TrainCommand implements Callable<Integer> {
         if (!Objects.equals(was, now)) changes.add(option + " " + was + " -> " + now);
     }
 
-    /** The run's test set (null without --test-data), of the training data's task, cut to --eval-size. */
+    /**
+     * The run's test set (null without --test-data), of the training data's task, cut to --eval-size;
+     * for Sudoku held out: no puzzle equivalent to a training one ({@link SudokuData#heldOut}).
+     */
     private static TaskData testData(RunSpec r, TaskData train) {
         if (train instanceof TaskData.Arcs arcs) { // its own held-out test inputs
             if (r.testData() != null) throw new TrmException("--test-data is not for arc: data (its manifest holds the held-out test inputs)");
             return r.evalSize() != null ? arcs.limit(r.evalSize()) : arcs;
         }
         if (r.testData() == null) return null;
-        TaskData test = TaskData.load(r.testData(), null, r.options().seed(), false);
+        TaskData test = train instanceof TaskData.Sudokus(var sudokus, var seed, var augment) && !MazeData.names(r.testData())
+                ? new TaskData.Sudokus(SudokuData.heldOut(r.testData(), sudokus), r.options().seed(), false)
+                : TaskData.load(r.testData(), null, r.options().seed(), false);
         if (test.maze() != train.maze()) throw new TrmException("--test-data is not the same task as --data (mazes and Sudoku)");
         return r.evalSize() != null ? test.limit(r.evalSize()) : test;
     }
@@ -361,7 +372,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The reference's Sudoku run ({@link TrainOptions#builder()}; for ARC with its optimiser settings) with what the command line sets. */
-    private TrainOptions trainingOptions(boolean arc) {
+    TrainOptions trainingOptions(boolean arc) {
         TrainOptions.Builder o = TrainOptions.builder().seed(seed).ema(!noEma);
         if (arc) ArcCommands.arcOptimiser(o);
         if (batch != null) o.batch(batch);

@@ -13,11 +13,11 @@ import java.util.stream.StreamSupport;
  */
 public abstract sealed class LazyFileReader<T> implements Iterator<T>, AutoCloseable
         permits PuzzleLines.Reader, SudokuCsv.Reader {
-    final NumberedLineReader lines;
+    private final AutoCloseable source;
     private T next;
 
-    LazyFileReader(NumberedLineReader lines) {
-        this.lines = lines;
+    LazyFileReader(AutoCloseable source) {
+        this.source = source;
     }
 
     /** The next record, or null at the end of the file. */
@@ -38,7 +38,13 @@ public abstract sealed class LazyFileReader<T> implements Iterator<T>, AutoClose
     }
 
     @Override
-    public final void close() { lines.close(); }
+    public final void close() {
+        try {
+            source.close();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
 
     /** A sequential stream over the remaining records that closes the file when it is closed. */
     public final Stream<T> stream() {

@@ -41,10 +41,12 @@ public final class PuzzleLines {
 
     /** Lazily parses one puzzle per line; errors name the file and line. */
     public static final class Reader extends LazyFileReader<LinePuzzle> {
+        private final NumberedLineReader lines;
         private SudokuGeometry geometry;
 
         private Reader(NumberedLineReader lines) {
             super(lines);
+            this.lines = lines;
         }
 
         /** The geometry of the file, known once the first puzzle is read (null before). */

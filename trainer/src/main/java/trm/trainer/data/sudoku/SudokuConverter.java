@@ -50,16 +50,19 @@ public final class SudokuConverter {
 
     /**
      * Converts {@code input} to the CSV {@code output}, every row with {@code source}. The rows go
-     * to a temporary file renamed at the end, so a failed conversion leaves no half-written output.
+     * to a temporary file renamed at the end, so a failed conversion leaves no half-written output;
+     * a file without a single puzzle with a unique solution is an error (nothing is written).
      */
     public static Report linesToCsv(Path input, Path output, String source) {
         Path partial = output.resolveSibling(output.getFileName() + ".part");
         try {
             Report report = convert(input, partial, source);
+            if (report.written() == 0) // an empty CSV would read as "no puzzles" later: say it now, and leave output as it was
+                throw new TrmException(input + ": no puzzle with a unique solution, nothing written (" + report.summary() + ")");
             Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
             return report;
         } catch (IOException e) {
-            throw new TrmException("cannot write " + output + ": " + e.getMessage(), e);
+            throw new TrmException("cannot write " + output + ": " + trm.engine.io.AtomicFiles.describe(e), e);
         } finally {
             try {
                 Files.deleteIfExists(partial);

@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import trm.engine.TrmException;
+import trm.trainer.data.CsvRows;
 
 /**
  * The Sudoku-Extreme CSV format: a header {@code source,question,answer,rating}, then one row per
  * example; question and answer are n² characters ('.' blank in the question, which also accepts
- * '0'), rating a non-negative integer. Fields may be double-quoted (RFC 4180), but a row is one
- * line. Every row is checked (lengths, characters, the answer is a valid grid keeping the clues),
- * and errors name the file, the line and the problem. Blank lines are skipped.
+ * '0'), rating a non-negative integer. The file is RFC 4180 CSV ({@link CsvRows}): any field may
+ * be double-quoted, the header too, and a quoted field may span lines. Every row is checked
+ * (lengths, characters, the answer is a valid grid keeping the clues), and errors name the file,
+ * the line a row starts on and the problem. Blank lines are skipped.
  */
 public final class SudokuCsv {
     public static final String HEADER = "source,question,answer,rating";
@@ -39,11 +41,11 @@ public final class SudokuCsv {
 
     /** An iterator that parses one row at a time; the header is checked right away. */
     public static Reader open(Path file) {
-        NumberedLineReader lines = new NumberedLineReader(file);
+        CsvRows rows = new CsvRows(file);
         try {
-            return new Reader(lines);
+            return new Reader(rows);
         } catch (RuntimeException e) {
-            lines.close();
+            rows.close();
             throw e;
         }
     }
@@ -60,7 +62,7 @@ public final class SudokuCsv {
         try {
             return new Writer(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TrmException("cannot create " + file + ": " + e.getMessage(), e);
+            throw new TrmException("cannot create " + file + ": " + trm.engine.io.AtomicFiles.describe(e), e);
         }
     }
 
@@ -72,17 +74,19 @@ public final class SudokuCsv {
 
     /** Lazily parses rows; the geometry is fixed by the first row. */
     public static final class Reader extends LazyFileReader<SudokuExample> {
+        private final CsvRows rows;
         private SudokuGeometry geometry;
 
-        private Reader(NumberedLineReader lines) {
-            super(lines);
-            String header = lines.next();
+        private Reader(CsvRows rows) {
+            super(rows);
+            this.rows = rows;
+            CsvRows.Row header = rows.next();
             if (header == null) {
-                throw new TrmException(lines.file() + ": empty file, expected the header '" + HEADER + "'");
+                throw new TrmException(rows.file() + ": empty file, expected the header '" + HEADER + "'");
             }
-            if (!header.strip().equals(HEADER)) {
-                throw new TrmException(lines.context() + "missing header: expected '" + HEADER + "' but found '"
-                        + abbreviate(header) + "'");
+            if (!String.join(",", header.fields().stream().map(String::strip).toList()).equals(HEADER)) {
+                throw new TrmException(rows.context(header) + "missing header: expected '" + HEADER + "' but found '"
+                        + abbreviate(String.join(",", header.fields())) + "'");
             }
         }
 
@@ -91,16 +95,11 @@ public final class SudokuCsv {
 
         @Override
         SudokuExample readNext() {
-            String line;
-            do {
-                line = lines.next();
-                if (line == null) return null;
-            } while (line.isBlank());
-            return parseRow(line, lines.context());
+            CsvRows.Row row = rows.next();
+            return row == null ? null : parseRow(row.fields(), rows.context(row));
         }
 
-        private SudokuExample parseRow(String line, String context) {
-            List<String> fields = splitFields(line, context);
+        private SudokuExample parseRow(List<String> fields, String context) {
             if (fields.size() != 4) {
                 throw new TrmException(context + "expected 4 fields (" + HEADER + ") but found " + fields.size());
             }
@@ -165,44 +164,8 @@ public final class SudokuCsv {
         }
     }
 
-    /** Splits one line into fields; a field may be double-quoted with "" standing for a quote. */
-    static List<String> splitFields(String line, String context) {
-        List<String> fields = new ArrayList<>(4);
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        while (true) {
-            if (i < line.length() && line.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= line.length()) throw new TrmException(context + "unterminated quoted field");
-                    char ch = line.charAt(i++);
-                    if (ch != '"') {
-                        field.append(ch);
-                    } else if (i < line.length() && line.charAt(i) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        break;
-                    }
-                }
-                if (i < line.length() && line.charAt(i) != ',') {
-                    throw new TrmException(context + "unexpected text after a quoted field at column " + (i + 1));
-                }
-            } else {
-                while (i < line.length() && line.charAt(i) != ',') field.append(line.charAt(i++));
-            }
-            fields.add(field.toString());
-            field.setLength(0);
-            if (i >= line.length()) return fields;
-            i++; // the comma
-        }
-    }
-
     private static String quoteIfNeeded(String field) {
-        if (field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0) {
-            throw new TrmException("source name contains a line break: '" + abbreviate(field) + "'");
-        }
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0) return field;
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) return field;
         return '"' + field.replace("\"", "\"\"") + '"';
     }
 

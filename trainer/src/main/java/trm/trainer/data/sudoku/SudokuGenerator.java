@@ -64,6 +64,31 @@ public final class SudokuGenerator {
         return out;
     }
 
+    /**
+     * {@code count} puzzles no two of which are equivalent under the augmentation group
+     * ({@link SudokuCanonical}), none
+     * equivalent to a form in {@code exclude} (e.g. a training set's, for a held-out set). Draws repeat until enough distinct ones are found, at most
+     * {@code 20 · count + 200} draws: small grids have few classes (4×4 minimal puzzles: 36), and
+     * asking for more is an error saying how many were found.
+     */
+    public List<SudokuExample> generateDistinct(int count, Target target, String source, java.util.Set<String> exclude) {
+        if (count < 0) throw new TrmException("puzzle count must not be negative, got " + count);
+        java.util.function.Function<int[], String> key = SudokuCanonical.key(g);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<SudokuExample> out = new ArrayList<>(count);
+        long maxDraws = 20L * count + 200, draws = 0;
+        while (out.size() < count) {
+            if (draws++ == maxDraws)
+                throw new TrmException("only " + out.size() + " distinct " + g.size() + "×" + g.size() + " puzzles up to symmetry"
+                        + (exclude.isEmpty() ? "" : " (and unlike the training puzzles)") + " found in " + maxDraws
+                        + " draws, " + count + " asked: ask for fewer" + (g.size() == 4 ? " (4×4 minimal puzzles fall in 36 classes)" : ""));
+            SudokuExample e = generate(target, source);
+            String form = key.apply(e.question());
+            if (!exclude.contains(form) && seen.add(form)) out.add(e);
+        }
+        return out;
+    }
+
     private int[] removeClues(int[] answer, int minClues) {
         int[] question = answer.clone();
         int clues = question.length;

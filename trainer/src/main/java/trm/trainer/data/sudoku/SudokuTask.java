@@ -53,13 +53,31 @@ public final class SudokuTask implements Task<int[]> {
         return puzzle(SudokuText.parse(text), "");
     }
 
-    /** The puzzles of a puzzle-per-line file, at most {@code limit}; problems name the file and line. */
+    /** The puzzles of a puzzle-per-line file, at most {@code limit}; the first bad line is an error naming the file and line. */
     public List<int[]> readPuzzles(Path file, int limit) {
+        return readPuzzles(file, limit, null);
+    }
+
+    /**
+     * The puzzles of a puzzle-per-line file, at most {@code limit}, reading no further than needed.
+     * With {@code refused} non-null, a bad line (syntax, size, broken clue) is added to it as
+     * "file:line: problem" and skipped, so the good puzzles are still read; else it is an error.
+     */
+    public List<int[]> readPuzzles(Path file, int limit, List<String> refused) {
         List<int[]> puzzles = new ArrayList<>();
-        for (LinePuzzle p : PuzzleLines.readAll(file)) {
-            if (puzzles.size() == limit) break;
-            puzzles.add(puzzle(p.question(), file + ":" + p.lineNumber() + ": "));
+        try (PuzzleLines.Reader reader = PuzzleLines.open(file)) {
+            while (puzzles.size() < limit) {
+                try {
+                    if (!reader.hasNext()) break;
+                    LinePuzzle p = reader.next();
+                    puzzles.add(puzzle(p.question(), file + ":" + p.lineNumber() + ": "));
+                } catch (TrmException e) {
+                    if (refused == null || !e.getMessage().startsWith(file + ":")) throw e;
+                    refused.add(e.getMessage());
+                }
+            }
         }
+        if (puzzles.isEmpty() && (refused == null || refused.isEmpty())) throw new TrmException(file + ": no puzzles in the file");
         return puzzles;
     }
 

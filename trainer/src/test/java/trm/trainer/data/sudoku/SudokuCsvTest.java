@@ -124,6 +124,37 @@ class SudokuCsvTest {
         assertError(row("\"s,1.3.3.1.2.4.4.2.,1234341221434321,0"), ":3:", "unterminated quoted field");
     }
 
+    /** RFC 4180: any field may be quoted, the header too (R's write.csv, Python's QUOTE_ALL), and a quoted field may span lines. */
+    @Test
+    void quotedHeadersFieldsAndLineBreaksInsideQuotesAreRead() throws IOException {
+        Path all = write("\"source\",\"question\",\"answer\",\"rating\"\r\n"
+                + "\"kaggle\",\"1.3.3.1.2.4.4.2.\",\"1234341221434321\",\"3\"\r\n");
+        List<SudokuExample> rows = SudokuCsv.readAll(all);
+        assertEquals(1, rows.size());
+        assertEquals(3, rows.getFirst().rating());
+        Path multi = write(SudokuCsv.HEADER + "\n\"two\nlines, \"\"quoted\"\"\",1.3.3.1.2.4.4.2.,1234341221434321,0\n"
+                + "s,1.3.3.1.2.4.4.2.,1234341221434321,x\n");
+        // the row after a two-line field starts on line 4, and errors say so
+        assertError(multi, ":4:", "bad rating 'x'");
+        Path good = write(SudokuCsv.HEADER + "\n\"two\nlines, \"\"quoted\"\"\",1.3.3.1.2.4.4.2.,1234341221434321,0\n");
+        assertEquals("two\nlines, \"quoted\"", SudokuCsv.readAll(good).getFirst().source());
+        // and what we write with such a source reads back
+        SudokuExample e = SudokuCsv.readAll(good).getFirst();
+        Path back = dir.resolve("back.csv");
+        SudokuCsv.write(back, List.of(e));
+        assertEquals(List.of(e), SudokuCsv.readAll(back));
+    }
+
+    @Test
+    void textAfterAClosingQuoteAndNonUtf8BytesNameTheirLine() throws IOException {
+        TrmException e = assertThrows(TrmException.class, () -> SudokuCsv.readAll(row("\"s\"x,1.3.3.1.2.4.4.2.,1234341221434321,0")));
+        assertTrue(e.getMessage().contains(":3: malformed CSV"), e.getMessage());
+        Path latin1 = Files.createTempFile(dir, "latin1", ".csv");
+        Files.write(latin1, (SudokuCsv.HEADER + "\ngood,1.3.3.1.2.4.4.2.,1234341221434321,0\ncaf\u00e9,1.3.3.1.2.4.4.2.,1234341221434321,0\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertError(latin1, ":3:", "not UTF-8 text: byte 0xE9 at column 4");
+    }
+
     /** A file with the header, one good row, then {@code line} as line 3. */
     private Path row(String line) throws IOException {
         return write(SudokuCsv.HEADER + "\ngood,1.3.3.1.2.4.4.2.,1234341221434321,0\n" + line + "\n");

@@ -34,15 +34,15 @@ class SudokuTaskTest {
 
     @Test
     void puzzlesAreParsedAndCheckedForThisGeometry(@TempDir Path dir) throws Exception {
-        assertArrayEquals(SudokuText.parse("1..4..3..2..4..1"), MINI.parse("1..4..3..2..4..1"));
-        assertMessage("'x'", () -> MINI.parse("1..4..3..2..4..x"));
+        assertArrayEquals(SudokuText.parse("2..4..3..1..4..2"), MINI.parse("2..4..3..1..4..2"));
+        assertMessage("'x'", () -> MINI.parse("2..4..3..1..4..x"));
         assertMessage("not a Sudoku", () -> MINI.parse("1..4"));
         assertMessage("invalid puzzle: digit 1 appears twice in row 1", () -> MINI.parse("11.............."));
         assertMessage("model solves 4×4 grids (16 cells)", () -> MINI.parse("1" + ".".repeat(80)));
         Path file = dir.resolve("p.txt");
-        Files.writeString(file, "# two\n1..4..3..2..4..1\n................\n1..4..3..2..4..1\n");
+        Files.writeString(file, "# two\n2..4..3..1..4..2\n................\n2..4..3..1..4..2\n");
         assertEquals(2, MINI.readPuzzles(file, 2).size());
-        Files.writeString(file, "1..4..3..2..4..1\n11..............\n");
+        Files.writeString(file, "2..4..3..1..4..2\n11..............\n");
         assertMessage("p.txt:2: invalid puzzle", () -> MINI.readPuzzles(file, 10));
     }
 
@@ -56,7 +56,7 @@ class SudokuTaskTest {
         assertTrue(MINI.whyNotSolved(q, relabelled).contains("clue"), MINI.whyNotSolved(q, relabelled));
         assertNull(MINI.noteOnPuzzle(q));
         assertTrue(MINI.noteOnPuzzle(new int[16]).contains("several solutions"));
-        assertTrue(MINI.noteOnPuzzle(SudokuText.parse("1..4..3..2..4..1")).contains("no solution"));
+        assertTrue(MINI.noteOnPuzzle(SudokuText.parse("2..4..3..1..4..2")).contains("no solution"));
         assertEquals("""
                  1  2  | 3  4\s
                  3  4  | 1  2\s
