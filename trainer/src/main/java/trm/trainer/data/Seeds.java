@@ -1,5 +1,7 @@
 package trm.trainer.data;
 
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -25,6 +27,48 @@ public final class Seeds {
         long h = mix(seed);
         for (long i : indices) h = mix(h ^ mix(i + 0x632BE59BD9B4E019L));
         return h;
+    }
+
+    /** A uniform random permutation of 0..size-1 (Fisher–Yates, drawing {@code nextInt(i + 1)} from the top). */
+    public static int[] permutation(int size, RandomGenerator random) {
+        int[] p = new int[size];
+        for (int i = 0; i < size; i++) p[i] = i;
+        for (int i = size - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** What an epoch yields at one position: the example {@code index} (of the shuffled order) seen at {@code position}. */
+    @FunctionalInterface
+    public interface Pick<T> {
+        T at(int index, int position);
+    }
+
+    /**
+     * Epoch {@code epoch} of a dataset of {@code size} examples: every index once, in an order
+     * shuffled from (seed, epoch), each turned into a draw by {@code pick} (which may seed its own
+     * augmentation from (seed, epoch, position)). Epochs are independent, so any one can be replayed alone.
+     */
+    public static <T> Iterator<T> epoch(int size, long seed, int epoch, Pick<T> pick) {
+        int[] order = permutation(size, random(derive(seed, epoch)));
+        return new Iterator<>() {
+            private int position;
+
+            @Override
+            public boolean hasNext() { return position < order.length; }
+
+            @Override
+            public T next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                T t = pick.at(order[position], position);
+                position++;
+                return t;
+            }
+        };
     }
 
     /** A 64-bit finalizer: every input bit affects every output bit. */

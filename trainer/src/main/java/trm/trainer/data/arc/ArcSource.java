@@ -44,7 +44,7 @@ public final class ArcSource implements SampleSource {
     public synchronized Sample sample(long k) {
         long epoch = k / size;
         if (epoch != cachedEpoch) {
-            order = permutation(size, new SplittableRandom(seed * 31 + epoch * 0x9E3779B97F4A7C15L));
+            order = trm.trainer.data.Seeds.permutation(size, new SplittableRandom(seed * 31 + epoch * 0x9E3779B97F4A7C15L));
             cachedEpoch = epoch;
         }
         int flat = order[(int) (k % size)];
@@ -63,15 +63,4 @@ public final class ArcSource implements SampleSource {
         return Map.of(IDENTIFIERS_KEY, data.identifiers().toJson(json).toString());
     }
 
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

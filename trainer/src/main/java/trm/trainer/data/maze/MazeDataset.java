@@ -3,8 +3,6 @@ package trm.trainer.data.maze;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.random.RandomGenerator;
 
 import trm.engine.TrmException;
 import trm.trainer.data.Dihedral;
@@ -89,7 +87,7 @@ public final class MazeDataset {
     /** {@code count} distinct mazes drawn without replacement, determined by {@code seed}, in their original order. */
     public MazeDataset subsample(int count, long seed) {
         if (count < 1 || count > examples.size()) throw new TrmException("cannot take " + count + " mazes from a dataset of " + examples.size());
-        int[] chosen = java.util.Arrays.copyOf(permutation(examples.size(), Seeds.random(seed)), count);
+        int[] chosen = java.util.Arrays.copyOf(Seeds.permutation(examples.size(), Seeds.random(seed)), count);
         java.util.Arrays.sort(chosen);
         return new MazeDataset(java.util.Arrays.stream(chosen).mapToObj(examples::get).toList());
     }
@@ -118,24 +116,12 @@ public final class MazeDataset {
         if (augment && height != width) {
             throw new TrmException("dihedral augmentation needs square mazes; these are " + height + "x" + width);
         }
-        int[] order = permutation(examples.size(), Seeds.random(Seeds.derive(seed, epoch)));
-        return new Iterator<>() {
-            private int position;
-
-            @Override
-            public boolean hasNext() { return position < order.length; }
-
-            @Override
-            public Draw next() {
-                if (!hasNext()) throw new NoSuchElementException();
-                int index = order[position];
-                Dihedral t = augment
-                        ? Dihedral.of(Seeds.random(Seeds.derive(seed, epoch, position)).nextInt(8))
-                        : Dihedral.IDENTITY;
-                position++;
-                return toDraw(index, examples.get(index), t);
-            }
-        };
+        return Seeds.epoch(examples.size(), seed, epoch, (index, position) -> {
+            Dihedral t = augment
+                    ? Dihedral.of(Seeds.random(Seeds.derive(seed, epoch, position)).nextInt(8))
+                    : Dihedral.IDENTITY;
+            return toDraw(index, examples.get(index), t);
+        });
     }
 
     private static Draw toDraw(int index, MazeExample e, Dihedral t) {
@@ -143,15 +129,4 @@ public final class MazeDataset {
         return new Draw(index, seen, t, sampleOf(seen));
     }
 
-    private static int[] permutation(int size, RandomGenerator random) {
-        int[] p = new int[size];
-        for (int i = 0; i < size; i++) p[i] = i;
-        for (int i = size - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
@@ -103,7 +102,7 @@ public final class SudokuDataset {
         if (count < 1 || count > examples.size()) {
             throw new TrmException("cannot take " + count + " puzzles from a dataset of " + examples.size());
         }
-        int[] indices = permutation(examples.size(), Seeds.random(seed));
+        int[] indices = Seeds.permutation(examples.size(), Seeds.random(seed));
         int[] chosen = Arrays.copyOf(indices, count);
         Arrays.sort(chosen);
         return new SudokuDataset(Arrays.stream(chosen).mapToObj(examples::get).toList());
@@ -115,41 +114,18 @@ public final class SudokuDataset {
      * any epoch can be replayed without running the ones before it.
      */
     public Iterator<Draw> epoch(long seed, int epoch, boolean augment) {
-        int[] order = permutation(examples.size(), Seeds.random(Seeds.derive(seed, epoch)));
-        return new Iterator<>() {
-            private int position;
-
-            @Override
-            public boolean hasNext() { return position < order.length; }
-
-            @Override
-            public Draw next() {
-                if (!hasNext()) throw new NoSuchElementException();
-                int index = order[position];
-                SudokuExample e = examples.get(index);
-                if (augment) {
-                    RandomGenerator random = Seeds.random(Seeds.derive(seed, epoch, position));
-                    e = SudokuAugmentation.random(geometry, random).apply(e);
-                }
-                position++;
-                return toDraw(index, e);
+        return Seeds.epoch(examples.size(), seed, epoch, (index, position) -> {
+            SudokuExample e = examples.get(index);
+            if (augment) {
+                RandomGenerator random = Seeds.random(Seeds.derive(seed, epoch, position));
+                e = SudokuAugmentation.random(geometry, random).apply(e);
             }
-        };
+            return toDraw(index, e);
+        });
     }
 
     private Draw toDraw(int index, SudokuExample e) {
         return new Draw(index, e, new Sample(task.encode(e.question()), task.encode(e.answer()), 0));
     }
 
-    private static int[] permutation(int size, RandomGenerator random) {
-        int[] p = new int[size];
-        for (int i = 0; i < size; i++) p[i] = i;
-        for (int i = size - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }
