@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
         TrmModel model = ModelFiles.load(w, config, Devices.open(device), false);
         var defaults = SolveServer.Settings.defaults(port);
         SolveServer server = SolveServer.start(model, w.toString(), slots, maxQueue,
-                new SolveServer.Settings(host, port, maxBody, defaults.heartbeatMillis(), defaults.drainMillis()));
+                new SolveServer.Settings(host, port, maxBody, defaults.heartbeatMillis(), defaults.drainMillis(), defaults.warmupSteps()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("trm: serve: draining (answering every accepted puzzle) ...");

@@ -109,11 +109,11 @@ public final class SlotScheduler {
 
     /**
      * {@code slots}: samples per supervision step (the workspace's batch), at least 1;
-     * {@code maxQueue}: puzzles that may wait for a slot, at least 0 (0: only as many as there are free slots... none wait).
+     * {@code maxQueue}: puzzles that may wait for a slot (every request enters through the queue), at least 1.
      */
     public SlotScheduler(TrmModel model, int slots, int maxQueue) {
         if (slots <= 0) throw new TrmException("--slots must be at least 1, got " + slots);
-        if (maxQueue < 0) throw new TrmException("--max-queue must be at least 0, got " + maxQueue);
+        if (maxQueue < 1) throw new TrmException("--max-queue must be at least 1, got " + maxQueue);
         this.model = model;
         this.config = model.config;
         this.device = model.weights.device;
@@ -180,6 +180,23 @@ public final class SlotScheduler {
             lock.unlock();
         }
         return tickets;
+    }
+
+    /**
+     * Runs {@code steps} supervision steps on the idle slots before any request, so that the JIT
+     * has compiled the step when the first request comes (the cpu device runs interpreted at
+     * first: the first steps are ~100× slower). Answers do not change: a slot's carry is reset
+     * when it takes a request, and its rows never mix with others'. Not counted in {@link #deviceSteps}.
+     */
+    public void warmUp(int steps) {
+        if (deviceThread != null || answered > 0) throw new IllegalStateException("warm up before the first request");
+        for (int s = 0; s < steps; s++) {
+            model.step(ws, false, false, 0f);
+            ops.argmax(ws.preds, ws.logits, config.prefixLen());
+            device.toInts(ws.preds);
+            device.toFloats(ws.q);
+        }
+        model.resetCarry(ws);
     }
 
     /** Solves every puzzle on the calling thread (the command line): its answers in order. Not with {@link #start}. */

@@ -42,10 +42,13 @@ import java.util.concurrent.TimeoutException;
  * next step boundary. (The JDK's server, like most, reports a closed connection only on a write.)
  */
 public final class SolveServer {
-    /** Network and limits. port 0: an ephemeral port (tests). */
-    public record Settings(String host, int port, int maxBodyBytes, long heartbeatMillis, long drainMillis) {
+    /**
+     * Network and limits. port 0: an ephemeral port (tests); warmupSteps: supervision steps run
+     * before the port opens ({@link SlotScheduler#warmUp}).
+     */
+    public record Settings(String host, int port, int maxBodyBytes, long heartbeatMillis, long drainMillis, int warmupSteps) {
         public static Settings defaults(int port) {
-            return new Settings("127.0.0.1", port, 1 << 20, 100, 60_000);
+            return new Settings("127.0.0.1", port, 1 << 20, 1000, 60_000, 12);
         }
     }
 
@@ -114,7 +117,8 @@ public final class SolveServer {
     }
 
     static SolveServer start(SlotScheduler scheduler, PuzzleFormat<?> format, ObjectNode info, Settings settings) {
-        SolveServer s = new SolveServer(scheduler, format, info, settings);
+        SolveServer s = new SolveServer(scheduler, format, info, settings); // binds first: a port in use is said at once
+        scheduler.warmUp(settings.warmupSteps());
         scheduler.start();
         s.http.start();
         return s;
