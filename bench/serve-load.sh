@@ -49,4 +49,4 @@ while read -r p; do
 done < "$work/base.txt"
 sort -n "$work/base.ms" | awk -v n="$BASELINE" '
   { v[NR] = $1; sum += $1 }
-  END { p50 = v[int((NR + 1) / 2)]; p99 = v[NR]; if (NR > 0) printf "| one `trm solve` process per puzzle | 1 | %d | %.1f | %.2f | %.2f | 0 |\n", NR, NR / (sum / 1e6), p50 / 1e3, p99 / 1e3 }'
+  END { p50 = v[int((NR + 1) / 2)]; p99 = v[NR]; if (NR > 0) printf "| one `trm solve` process per puzzle | 1 | %d | %.3f | %.0f | %.0f | 0 |\n", NR, NR / (sum / 1e6), p50 / 1e3, p99 / 1e3 }'
