@@ -78,6 +78,8 @@ class SlotSchedulerTest {
         List<SlotScheduler.Result> got = s.solveAll(inputs, s.options(true, false));
         for (int i = 0; i < inputs.size(); i++) assertSameAnswer(single.get(i), got.get(i).answer(), "puzzle " + i);
         long steps = s.deviceSteps();
+        System.out.printf("%d puzzles needing %d..%d steps (%d in all), %d slots: continuous batching %d device steps, lock-step %d%n",
+                inputs.size(), min, max, total, B, steps, lockStep);
         assertTrue(steps < lockStep, "continuous batching took " + steps + " device steps, lock-step " + lockStep);
         assertTrue(steps >= (total + B - 1) / B, "fewer device steps (" + steps + ") than slot-steps allow (" + total + " / " + B + ")");
         assertEquals(inputs.size(), s.answered());
