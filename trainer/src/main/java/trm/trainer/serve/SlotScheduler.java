@@ -98,7 +98,7 @@ public final class SlotScheduler {
     private final ArrayDeque<Ticket> queue = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition(), idle = lock.newCondition();
-    private boolean closed;
+    private boolean closed, loopEnded;
     private Thread deviceThread;
     private volatile int occupied;
     private volatile long deviceSteps, answered, cancelled;
@@ -241,7 +241,12 @@ public final class SlotScheduler {
             failAll(e);
         } finally {
             lock.lock();
-            try { idle.signalAll(); } finally { lock.unlock(); }
+            try {
+                loopEnded = true;
+                idle.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -257,7 +262,7 @@ public final class SlotScheduler {
             closed = true;
             work.signalAll();
             if (deviceThread == null) return queue.isEmpty() && occupied == 0;
-            while (deviceThread.isAlive()) {
+            while (!loopEnded) { // not isAlive(): the thread outlives its last signal by a moment
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 idle.awaitNanos(left);
