@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * one scratch folder (so a file an example makes is there for the next), in this JVM through
  * {@link Main#run} — exit 0, or 4 for {@code solve} (an answer that is not valid is a result,
  * not a failure of the example), never 2 (a user mistake: the example would be wrong) nor an
- * exception. To stay within CI's budget, {@code --steps N} runs N/40 steps (at least 2),
+ * exception. To stay within CI's budget, {@code --steps N} runs N/100 steps (at least 2),
  * {@code --generate N} at most 50 puzzles or mazes, {@code gen:SIDE:N} and {@code gen-maze:SIZE:N}
  * data at most 24, and {@code data arc} at {@code --aug 2}; a
  * command whose comment holds {@code [not tested: WHY]} is only parsed (GPU-sized work).
@@ -151,7 +151,7 @@ class ReadmeExamplesTest {
             String w = a.get(i);
             if (i > 0 && STEPS.matcher(a.get(i - 1)).matches() && w.matches("\\d+")) {
                 long n = Long.parseLong(w);
-                out.add(Long.toString(a.get(i - 1).equals("--steps") ? Math.max(2, n / 40) : Math.min(n, 50)));
+                out.add(Long.toString(a.get(i - 1).equals("--steps") ? Math.max(2, n / 100) : Math.min(n, 50)));
                 continue;
             }
             Matcher gen = GENERATED.matcher(w);
