@@ -30,7 +30,7 @@ final class ShippedModels {
     record Shipped(Path file, SudokuGeometry geometry) {
         String label() {
             int n = geometry.size();
-            return n + "×" + n + " (" + Paths.root().relativize(file.toAbsolutePath()) + ")";
+            return n + "×" + n + " (" + Paths.root().toAbsolutePath().relativize(file.toAbsolutePath()) + ")";
         }
     }
 
