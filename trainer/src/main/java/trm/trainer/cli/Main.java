@@ -8,6 +8,7 @@ import trm.engine.TrmException;
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
         description = "Tiny Recursive Model: train, evaluate and solve puzzles.",
         subcommands = {SolveCommand.class, ServeCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
+                PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
