@@ -46,6 +46,7 @@ public final class SlotScheduler {
 
     /** A submission refused before it entered the queue (the server answers 503). */
     public static final class Refused extends TrmException {
+        @java.io.Serial private static final long serialVersionUID = 1L;
         public final Refusal reason;
         Refused(Refusal reason, String message) {
             super(message);
