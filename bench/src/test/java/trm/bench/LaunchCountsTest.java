@@ -12,8 +12,8 @@ import trm.kernels.runtime.KernelSet;
 import trm.kernels.runtime.SimRuntime;
 
 /**
- * Launches per supervision step on the simulator, at reduced width and depth (same structure as
- * the Sudoku presets: mixer or attention, SwiGLU, heads, loss) so it finishes in seconds.
+ * Launches per supervision step on the simulator, at reduced width, depth and length (same
+ * structure as the Sudoku presets: mixer or attention, SwiGLU, heads, loss) so it finishes in seconds.
  */
 class LaunchCountsTest {
     static void needSim() {
@@ -22,7 +22,8 @@ class LaunchCountsTest {
     }
 
     static LaunchCounts.Counts count(String preset, int width, int h, int l, int batch) {
-        TrmConfig c = LaunchCounts.narrow(TrmConfig.preset(preset), width).toBuilder().hCycles(h).lCycles(l).build();
+        // one layer and 16 cells (+ the 16 prefix positions) keep the simulator quick
+        TrmConfig c = LaunchCounts.narrow(TrmConfig.preset(preset), width).toBuilder().hCycles(h).lCycles(l).layers(1).seqLen(16).build();
         try (KernelDevice d = KernelDevice.sim()) {
             return LaunchCounts.count(d, preset, c, batch);
         }
@@ -36,7 +37,7 @@ class LaunchCountsTest {
             var wide = count(p, 128, 2, 1, 1);
             var deeper = count(p, 64, 3, 1, 1);
             var moreL = count(p, 64, 2, 2, 1);
-            System.out.printf("  %s launches: training %d, inference %d (H=2 L=1, width 64)%n", p, a.trainingStep(), a.inferenceStep());
+            System.out.printf("  %s launches: training %d, inference %d (1 layer, H=2 L=1, width 64)%n", p, a.trainingStep(), a.inferenceStep());
             assertTrue(a.inferenceStep() > 0 && a.trainingStep() > a.inferenceStep(), p + ": " + a);
             assertEquals(a, new LaunchCounts.Counts(p, 1, wide.trainingStep(), wide.inferenceStep()), p + ": width changed the launch count");
             // One more H-cycle adds L + 1 no-gradient net applications plus the injection add to
@@ -44,10 +45,11 @@ class LaunchCountsTest {
             long perHCycle = deeper.inferenceStep() - a.inferenceStep();
             assertTrue(perHCycle > 0, p + ": " + deeper + " vs " + a);
             assertEquals(perHCycle, deeper.trainingStep() - a.trainingStep(), p + ": an extra no-gradient H-cycle costs the same in training");
-            // One more L-cycle in a 2-H-cycle run: one net application without gradient and one with.
+            // One more L-cycle in a 2-H-cycle run: two more net applications in inference.
             long perNet = (moreL.inferenceStep() - a.inferenceStep()) / 2;
             assertEquals(2 * perNet, moreL.inferenceStep() - a.inferenceStep(), p);
             assertEquals(2 * perNet + 1, perHCycle, p + ": an H-cycle is L + 1 = 2 net applications and one add");
+            assertEquals(1 + 2 * perHCycle + 2, a.inferenceStep(), p + ": inference = embed + H-cycles + lm_head + q head");
         }
     }
 }
