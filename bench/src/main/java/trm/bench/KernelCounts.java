@@ -57,6 +57,9 @@ public final class KernelCounts {
                 ELEM * (M * N + N * I + 4.0 * M * I));
     }
 
+    /** {@link Gemm#weightGradSplits} at a long shape (M capped at Integer.MAX_VALUE). */
+    static int splits(long M, long K, long N) { return Gemm.weightGradSplits((int) Math.min(M, Integer.MAX_VALUE), (int) K, (int) N); }
+
     /** dW[N,K] += dOut[M,N]ᵀ·in[M,K]; with split-K the slices are written and read back once more. */
     public static Count linearBackwardWeight(String op, long M, long K, long N, int splits) {
         double ws = splits > 1 ? 2.0 * splits * N * K : 0;
@@ -120,7 +123,6 @@ public final class KernelCounts {
     /** The heavy kernels of one attention block (forward and backward) at batch B, length L. */
     public static List<Count> attentionBlock(long B, long L, long D, long inter) {
         long M = B * L, H = D / 64;
-        int splits = Gemm.suggestedSplits((int) Math.min(M, Integer.MAX_VALUE), (int) D, (int) D);
         List<Count> c = new ArrayList<>();
         c.add(linearForward("qkv_proj fwd (+RoPE)", M, D, 3 * D, false));
         c.add(attentionForward(B, L, H));
@@ -128,14 +130,14 @@ public final class KernelCounts {
         c.add(linearForwardSwiGlu("gate_up fwd (+SwiGLU)", M, D, inter));
         c.add(linearForward("down_proj fwd (+residual)", M, inter, D, true));
         c.add(linearBackwardInputSwiGlu("down_proj dIn + SwiGLU bwd", M, inter, D));
-        c.add(linearBackwardWeight("down_proj dW", M, inter, D, splits));
+        c.add(linearBackwardWeight("down_proj dW", M, inter, D, splits(M, inter, D)));
         c.add(linearBackwardInput("gate_up dIn", M, D, 2 * inter, true));
-        c.add(linearBackwardWeight("gate_up dW", M, D, 2 * inter, splits));
+        c.add(linearBackwardWeight("gate_up dW", M, D, 2 * inter, splits(M, D, 2 * inter)));
         c.add(linearBackwardInput("o_proj dIn", M, D, D, false));
-        c.add(linearBackwardWeight("o_proj dW", M, D, D, splits));
+        c.add(linearBackwardWeight("o_proj dW", M, D, D, splits(M, D, D)));
         c.add(attentionBackward(B, L, H));
         c.add(linearBackwardInput("qkv_proj dIn", M, D, 3 * D, true));
-        c.add(linearBackwardWeight("qkv_proj dW", M, D, 3 * D, splits));
+        c.add(linearBackwardWeight("qkv_proj dW", M, D, 3 * D, splits(M, D, 3 * D)));
         return c;
     }
 

@@ -146,8 +146,7 @@ final class KernelOps implements Ops {
         int K = w.dim(1), N = w.dim(0), M = rows(in);
         long g = f(dOut, "linearBackward");
         if (dIn != null) Gemm.backwardInput(rt(), f(dIn, "linearBackward"), g, dev.address(w), M, K, N, accumulate);
-        // One slice: no split-K workspace, and the sum over rows keeps one fixed order.
-        Gemm.backwardWeight(rt(), f(dW, "linearBackward"), g, dev.address(in), M, K, N, 0, 1);
+        weightGrad(f(dW, "linearBackward"), g, dev.address(in), M, K, N, 0);
         if (dBias != null) Gemm.colSum(rt(), f(dBias, "linearBackward"), g, M, N, true);
     }
 
@@ -194,6 +193,28 @@ final class KernelOps implements Ops {
 
     /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
     private Tensor rowScratch;
+
+    /**
+     * The split-K partial sums (fp32) of the weight gradients, grown to the largest need on first
+     * use (one buffer for all: the GEMMs run in order on one stream). Holds
+     * slices × the weight's size: e.g. 3 × 3072 × 512 floats for gate_up at batch 768.
+     */
+    private Tensor splitKWorkspace;
+
+    private long splitKWorkspace(long floats) {
+        if (floats <= 0) return 0;
+        if (splitKWorkspace == null || splitKWorkspace.numel() < floats) splitKWorkspace = dev.allocate(DType.F32, Math.toIntExact(floats));
+        return dev.address(splitKWorkspace);
+    }
+
+    /**
+     * dW[N,K] += dOut[M,N]ᵀ·in[M,K] with the split count of {@link Gemm#weightGradSplits} (the
+     * shape alone: the same sums in the same order on every GPU and on the simulator).
+     */
+    private void weightGrad(long dW, long dOut, long in, int M, int K, int N, int bf16) {
+        int s = Gemm.weightGradSplits(M, K, N);
+        Gemm.backwardWeight(rt(), dW, dOut, in, M, K, N, splitKWorkspace(Gemm.workspaceBytes(M, K, N, s) / 4), s, bf16);
+    }
 
     private Tensor rowScratch(int B, int H, int L) {
         long n = (long) B * H * L;
@@ -361,10 +382,12 @@ final class KernelOps implements Ops {
                                  Tensor rstd, Tensor w1, Tensor w2, Tensor scratch) {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
         if (scratch.numel() < tokenMixScratch(B, L, D, It)) throw new IllegalArgumentException("tokenMixBackward: scratch too small");
-        // One split: weight gradients summed over the batch in one fixed order, no workspace.
+        // Weight gradients split over batch groups by the shape alone, partial sums added in slice order.
+        int splits = Mixer.weightGradSplits(B, L, D, It);
+        long ws = splitKWorkspace(Mixer.workspaceFloats(L, It, splits));
         Mixer.backward(dev.runtime(), dev.address(check(dh, DType.F32, "tokenMixBackward")), dev.address(dW1), dev.address(dW2),
                 dev.address(dOut), dev.address(h), dev.address(gateUp), dev.address(act), dev.address(out), dev.address(rstd),
-                dev.address(w1), dev.address(w2), dev.address(scratch), 0, 1, B, L, D, It);
+                dev.address(w1), dev.address(w2), dev.address(scratch), ws, splits, B, L, D, It);
     }
 
     // ---- the channel MLP: SwiGLU fused into the gate_up GEMM's epilogue (forward) and into the
@@ -422,9 +445,9 @@ final class KernelOps implements Ops {
         }
         addRmsNormBackward(dR, dOut, out, rstd);
         long g = f(dR, op);
-        Gemm.backwardWeight(rt, dev.address(dWDown), g, a, rows, I, D, 0, 1, aBf);
+        weightGrad(dev.address(dWDown), g, a, rows, I, D, aBf);
         Gemm.backwardInputSwiGlu(rt, dGateUp, g, dev.address(wDown), gu, rows, I, D, Gemm.BF16_C | guBf);
-        Gemm.backwardWeight(rt, dev.address(dWGateUp), dGateUp, fb(h, op), rows, D, 2 * I, 0, 1, Gemm.BF16_A | bf(h, Gemm.BF16_B));
+        weightGrad(dev.address(dWGateUp), dGateUp, fb(h, op), rows, D, 2 * I, Gemm.BF16_A | bf(h, Gemm.BF16_B));
         Gemm.backwardInput(rt, g, dGateUp, dev.address(wGateUp), rows, D, 2 * I, true, Gemm.BF16_A);
     }
 
@@ -458,12 +481,12 @@ final class KernelOps implements Ops {
         addRmsNormBackward(dR, dOut, out, rstd);
         long g = dev.address(dR);
         Gemm.backwardInput(rt, dev.address(dAttn), g, dev.address(wO), B * L, D, D, false);
-        Gemm.backwardWeight(rt, dev.address(dWO), g, fb(attn, op), B * L, D, D, 0, 1, bf(attn, Gemm.BF16_B));
+        weightGrad(dev.address(dWO), g, fb(attn, op), B * L, D, D, bf(attn, Gemm.BF16_B));
         Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
                 dev.address(check(saved, DType.F32, op)), dev.address(rowScratch(B, H, L)),
                 cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H, attentionMask(qkv, attn));
         copy(dh, dR);
         Gemm.backwardInput(rt, dev.address(dh), dev.address(dQkv), dev.address(wQkv), B * L, D, 3 * D, true);
-        Gemm.backwardWeight(rt, dev.address(dWQkv), dev.address(dQkv), fb(h, op), B * L, D, 3 * D, 0, 1, bf(h, Gemm.BF16_B));
+        weightGrad(dev.address(dWQkv), dev.address(dQkv), fb(h, op), B * L, D, 3 * D, bf(h, Gemm.BF16_B));
     }
 }

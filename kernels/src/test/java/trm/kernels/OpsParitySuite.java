@@ -357,6 +357,37 @@ abstract class OpsParitySuite {
         h.close("linearBackward dIn (accumulated)", dIn, BF16);
     }
 
+    /** Enough rows that the kernel devices split the weight gradient (Gemm.weightGradSplits > 1), slices summed in order. */
+    @Covers({"linearBackward"})
+    @Test
+    void linearBackwardWithSplitK() {
+        int M = 1100, K = 70, N = 33;
+        assertTrue(trm.kernels.launch.Gemm.weightGradSplits(M, K, N) > 1, "this shape must split");
+        Twin in = h.rand(M, K), w = h.rand(N, K), dOut = h.rand(M, N), dIn = h.out(M, K), dW = h.rand(N, K), dB = h.rand(N);
+        h.run((o, s) -> o.linearBackward(s.of(dIn), false, s.of(dW), s.of(dB), s.of(dOut), s.of(in), s.of(w)));
+        h.close("linearBackward split-K dW (accumulated)", dW, BF16);
+        h.close("linearBackward split-K dIn", dIn, BF16);
+    }
+
+    /** A batch the kernel devices split the mixer's weight gradients over (Mixer.weightGradSplits > 1). */
+    @Covers({"tokenMixBackward"})
+    @Test
+    void tokenMixingBackwardWithSplitK() {
+        int B = 24, L = 21, D = 64, It = 24;
+        assertTrue(trm.kernels.launch.Mixer.weightGradSplits(B, L, D, It) > 1, "this shape must split");
+        Twin x = h.rand(B, L, D), w1 = h.rand(2 * It, L), w2 = h.rand(L, It), out = h.out(B, L, D);
+        Twin gateUp = h.out(B * D * 2 * It), act = h.out(B * D * It), rstd = h.out(B * D);
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().tokenMixScratch(B, L, D, It)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().tokenMixScratch(B, L, D, It)));
+        h.run((o, s) -> o.tokenMix(s.of(out), s.of(gateUp), s.of(act), s.of(rstd), s.of(x), s.of(w1), s.of(w2), s.of(scratch), 1e-5f));
+        Twin dOut = h.rand(B, L, D), dh = h.out(B, L, D), dW1 = h.rand(2 * It, L), dW2 = h.rand(L, It);
+        h.run((o, s) -> o.tokenMixBackward(s.of(dh), s.of(dW1), s.of(dW2), s.of(dOut), s.of(x), s.of(gateUp), s.of(act), s.of(out),
+                s.of(rstd), s.of(w1), s.of(w2), s.of(scratch)));
+        h.close("tokenMixBackward split-K dW1 (accumulated)", dW1, BF16);
+        h.close("tokenMixBackward split-K dW2 (accumulated)", dW2, BF16);
+        h.close("tokenMixBackward split-K dh", dh, BF16);
+    }
+
     @Covers({"Layers.attention", "Layers.attentionBackward", "attentionSaveShape"})
     @Test
     void flashAttentionForwardAndBackward() {

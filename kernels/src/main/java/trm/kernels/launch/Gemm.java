@@ -219,21 +219,59 @@ public final class Gemm {
         launch(rt, tile, r);
     }
 
-    /** Split-K slices worth using for dW[N,K] += dOut[M,N]ᵀ·in[M,K]: enough blocks, chunks of ≥ 1024 rows. */
-    public static int suggestedSplits(int M, int K, int N) {
-        Tile t = Tile.T128x128;
-        long tiles = ceil(N, t.bm) * ceil(K, t.bn);
-        long want = Math.max(1, ceil(264, tiles));
-        return (int) Math.max(1, Math.min(want, M / 1024));
-    }
+    /**
+     * Blocks a weight-gradient GEMM aims for: two waves on the 132 SMs of an H100/H200. A
+     * constant, not the running GPU's SM count, so the split (and with it every rounding of the
+     * sum) depends on the shape alone and results are the same on every GPU and on the simulator.
+     */
+    public static final int TARGET_BLOCKS = 2 * 132;
 
-    /** Bytes of workspace {@link #backwardWeight} needs for {@code splits} slices (0 for one). */
-    public static long workspaceBytes(int K, int N, int splits) { return splits <= 1 ? 0 : 4L * splits * K * N; }
+    /** Fewest reduction rows per split-K slice: the partial-sum traffic stays small against the operand reads. */
+    public static final int MIN_SPLIT_ROWS = 512;
 
     /**
-     * dW[N,K] += dOut[M,N]ᵀ · in[M,K]. With splits > 1 the M rows are cut into that many chunks,
-     * each written to its slice of {@code workspace} ({@link #workspaceBytes}), then summed into dW
-     * in slice order (deterministic).
+     * The split-K slice count for dW[N,K] += dOut[M,N]ᵀ·in[M,K], from the shape alone: enough
+     * slices that the 128x128 tiles of dW times the slices reach {@link #TARGET_BLOCKS}, but no
+     * slice shorter than {@link #MIN_SPLIT_ROWS} rows. 1 means no split (and no workspace).
+     */
+    public static int weightGradSplits(int M, int K, int N) {
+        long tiles = ceil(N, Tile.T128x128.bm) * ceil(K, Tile.T128x128.bn);
+        if (tiles == 0) return 1;
+        long want = ceil(TARGET_BLOCKS, tiles);
+        return (int) Math.max(1, Math.min(want, M / MIN_SPLIT_ROWS));
+    }
+
+    /** Rows of a split-K slice of M rows cut for {@code splits}: a multiple of BK (32), at least ⌊M/splits⌋ rounded down. */
+    static int splitChunk(int M, int splits, Tile tile) {
+        return (int) Math.max(tile.bk, (M / Math.max(1, splits)) / tile.bk * tile.bk);
+    }
+
+    /** Slices (grid z) the weight gradient launches for M rows and {@code splits}: ⌈M / chunk⌉ (≥ splits). */
+    public static int weightGradSlices(int M, int K, int N, int splits) {
+        if (splits <= 1) return 1;
+        return (int) ceil(M, splitChunk(M, splits, Tile.auto(N, K, splits)));
+    }
+
+    /**
+     * The launch grid of {@link #backwardWeight} for this shape and split count (row tiles of dW,
+     * column tiles, slices), without launching.
+     */
+    public static Dim3 weightGradGrid(int M, int K, int N, int splits) {
+        Tile t = Tile.auto(N, K, Math.max(1, splits));
+        return Dim3.of((int) ceil(N, t.bm), (int) ceil(K, t.bn), weightGradSlices(M, K, N, splits));
+    }
+
+    /** Bytes of workspace {@link #backwardWeight} needs for M rows in {@code splits} slices (0 for one). */
+    public static long workspaceBytes(int M, int K, int N, int splits) {
+        return splits <= 1 ? 0 : 4L * weightGradSlices(M, K, N, splits) * K * N;
+    }
+
+    /**
+     * dW[N,K] += dOut[M,N]ᵀ · in[M,K]. With splits > 1 the M rows are cut into chunks of
+     * {@link #splitChunk} rows ({@link #weightGradSlices} of them, at least {@code splits}), each
+     * written to its slice of {@code workspace} ({@link #workspaceBytes}), then summed into dW in
+     * slice order by gemm_splitk_reduce (deterministic: no atomics, a fixed order whatever the GPU).
+     * The model's split count is {@link #weightGradSplits}.
      */
     public static void backwardWeight(KernelRuntime rt, long dW, long dOut, long in, int M, int K, int N, long workspace, int splits) {
         backwardWeight(rt, dW, dOut, in, M, K, N, workspace, splits, 0);
@@ -260,7 +298,7 @@ public final class Gemm {
             return;
         }
         requirePtr(workspace, "workspace");
-        int chunk = (int) roundUp(ceil(M, splits), tile.bk);
+        int chunk = splitChunk(M, splits, tile);
         int slices = (int) ceil(M, chunk);
         Raw r = new Raw(Layout.ATB, dOut, N, in, K, workspace, K, N, K, chunk);
         r.bf16 = bf16;
@@ -320,6 +358,12 @@ public final class Gemm {
             this.M = M; this.N = N; this.R = R; this.rTotal = R;
         }
 
+        /** The z-slices {@link #batchReduced} makes of {@code batches} items for {@code splits}: at most splits. */
+        public static int reducedSlices(int batches, int splits) {
+            if (batches <= 0) return 0;
+            return (int) ceil(batches, ceil(batches, Math.max(1, splits)));
+        }
+
         /** A plain batch: z-slice b uses A + b·sA, B + b·sB, C + b·sC (residual and aux alike). */
         public Raw batched(int batches, long sA, long sB, long sC) {
             this.slices = batches; this.nbPer = 1; this.nbTotal = batches;
@@ -334,7 +378,7 @@ public final class Gemm {
          */
         public Raw batchReduced(int batches, long sA, long sB, int splits, long sC) {
             int per = (int) ceil(batches, Math.max(1, splits));
-            this.nbPer = per; this.nbTotal = batches; this.slices = (int) ceil(batches, per);
+            this.nbPer = per; this.nbTotal = batches; this.slices = reducedSlices(batches, splits);
             this.sA = sA; this.sB = sB; this.sC = sC;
             this.rTotal = (long) batches * R;
             return this;
@@ -384,6 +428,12 @@ public final class Gemm {
         for (int done = 0; done < r.slices; done += MAX_GRID_YZ)
             launches.add(launchOnce(tile, r, (int) gy, (int) gx, Math.min(MAX_GRID_YZ, r.slices - done), done));
         return launches;
+    }
+
+    /** The grid of {@link #launch}'s first launch for {@code r} (for listings: nothing runs; pointers are not checked against a runtime). */
+    public static Dim3 grid(Tile tile, Raw r) {
+        var l = plan(tile, r);
+        return l.isEmpty() ? Dim3.of(0) : l.getFirst().grid();
     }
 
     /** gridDim.y and gridDim.z at most. */

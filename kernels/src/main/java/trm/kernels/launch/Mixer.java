@@ -46,6 +46,22 @@ public final class Mixer {
         normForward(rt, out, out, 0, rstd, B, L, D, eps);
     }
 
+    /**
+     * The split count of the weight gradients dW1 [2It, L] and dW2 [L, It] (each a sum over B
+     * batch items of a reduction over D), from the shape alone like {@link Gemm#weightGradSplits}:
+     * the fewest splits whose batch groups times the 128x128 tiles of the smaller of the two
+     * reach {@link Gemm#TARGET_BLOCKS}, with every group reducing at least
+     * {@link Gemm#MIN_SPLIT_ROWS} rows (batch items × D). 1 means no split.
+     */
+    public static int weightGradSplits(int B, int L, int D, int It) {
+        long tiles = Math.min(Gemm.ceil(L, 128) * Gemm.ceil(It, 128), Gemm.ceil(2L * It, 128) * Gemm.ceil(L, 128));
+        if (tiles == 0 || B <= 1) return 1;
+        int most = (int) Math.max(1, Math.min(B, (long) B * D / Gemm.MIN_SPLIT_ROWS));
+        for (int s = 1; s <= most; s++)
+            if (Raw.reducedSlices(B, s) * tiles >= Gemm.TARGET_BLOCKS) return s;
+        return most;
+    }
+
     /** Floats of split-K workspace backward needs for {@code splits} slices (0 when splits <= 1). */
     public static long workspaceFloats(int L, int It, int splits) {
         return splits <= 1 ? 0 : (long) splits * 2L * It * L;

@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
  * Where kernels run: a real GPU ({@link CudaRuntime}, JCuda driver API, kernels from the fatbin)
  * or the CPU simulator ({@link SimRuntime}, the same .cu sources compiled by g++, loaded through
  * FFM). Both share everything up to the final call: kernel lookup, argument checks against the
- * kernel table, allocation bookkeeping and bounds checks, and the host/device copy counter.
+ * kernel table, allocation bookkeeping and bounds checks, the host/device copy counter and the
+ * kernel launch counter.
  *
  * <p>Device memory is addressed by {@code long} device pointers. Work is ordered on one stream:
  * launches, fills, device-to-device copies and copies from/to pinned host memory
@@ -49,6 +50,13 @@ public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, 
 
     /** Host-to-device plus device-to-host copies made through this runtime so far. */
     long hostDeviceCopies();
+
+    /**
+     * Kernel launches that passed the checks of {@link #launch} so far (on both runtimes, counted
+     * in the shared launch path). Fills and device-to-device copies are not kernel launches and
+     * are not counted.
+     */
+    long launches();
 
     /** Records a point in the stream, for timing. */
     Event record();

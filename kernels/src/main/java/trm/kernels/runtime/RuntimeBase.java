@@ -14,7 +14,7 @@ import trm.engine.TrmException;
 /**
  * What the cuda and sim runtimes share: kernel lookup and argument checks against the kernel
  * table, launch-shape limits, allocation bookkeeping with bounds checks on every copy, fill and
- * pointer argument, staging of heap segments, and the host/device copy counter. Subclasses supply
+ * pointer argument, staging of heap segments, and the host/device copy and kernel launch counters. Subclasses supply
  * only the final calls.
  */
 abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
@@ -30,6 +30,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
     private final TreeMap<Long, Long> deviceAllocations = new TreeMap<>();
     private final Map<Long, MemorySegment> hostAllocations = new HashMap<>();
     private final AtomicLong copies = new AtomicLong();
+    private final AtomicLong launches = new AtomicLong();
     private boolean closed;
 
     RuntimeBase(String runtimeName, List<KernelSet> sets) {
@@ -189,6 +190,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
         if (b.count() > MAX_THREADS_PER_BLOCK || b.z() > 64 || g.x() < 1 || g.y() > 65535 || g.z() > 65535)
             throw new TrmException(runtimeName + ": kernel " + k.name() + " launched with grid " + g + " and block " + b
                     + " (at most 1024 threads per block, block z <= 64, grid y and z <= 65535)");
+        launches.incrementAndGet();
         launchKernel(k, launch);
     }
 
@@ -198,6 +200,8 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
     }
 
     public final long hostDeviceCopies() { return copies.get(); }
+
+    public final long launches() { return launches.get(); }
 
     public final synchronized KernelRuntime.Event record() {
         open();

@@ -4,6 +4,9 @@ import static trm.kernels.launch.LauncherSim.BF16_BOUND;
 import static trm.kernels.launch.LauncherSim.FP32_BOUND;
 import static trm.kernels.launch.LauncherSim.check;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +135,7 @@ class GemmTest {
         float[] dOut = s.random(M * N, 1f), in = s.random(M * K, 1f), ref = s.random(N * K, 5f);
         long dW = s.upload(ref.clone());
         Matmul.backwardWeight(ref, 0, null, 0, dOut, 0, in, 0, M, K, N);
-        long ws = splits > 1 ? s.poisoned(Gemm.workspaceBytes(K, N, splits) / 4) : 0;
+        long ws = splits > 1 ? s.poisoned(Gemm.workspaceBytes(M, K, N, splits) / 4) : 0;
         Gemm.backwardWeight(s.rt, tile, dW, s.upload(dOut), s.upload(in), M, K, N, ws, splits);
         check("gemm bwd weight " + tile + " splits " + splits + " " + M + "x" + K + "x" + N, s.download(dW, N * K), ref, BF16_BOUND);
     }
@@ -141,6 +144,72 @@ class GemmTest {
         backwardWeightCase(Tile.T64x64, 2 * 97, 64, 96, 1);
         backwardWeightCase(Tile.T128x128, 197, 97, 11, 3);
         backwardWeightCase(Tile.T128x64, 97, 70, 33, 2);
+    }
+
+    /** Split-K with more than one slice at odd reduction lengths and odd K, every tile, a last slice shorter than the rest. */
+    @Test void backwardWeightSplitKAtOddShapes() {
+        backwardWeightCase(Tile.T64x64, 1031, 97, 75, 5);
+        backwardWeightCase(Tile.T128x64, 333, 131, 19, 4);
+        backwardWeightCase(Tile.T128x128, 161, 33, 130, 7);
+        int M = 1031, K = 97, N = 75;
+        assertTrue(Gemm.weightGradSlices(M, K, N, 5) >= 5, "slices cover the requested split");
+    }
+
+    /**
+     * The weight gradient's bits depend on neither the run nor the simulator's thread order
+     * (shuffled with two seeds, reversed, ascending): the split, the in-slice k order and the
+     * slice-order reduce are fixed by the shape alone.
+     */
+    @Test void splitKIsBitIdenticalAcrossRunsAndThreadOrders() {
+        int M = 1555, K = 75, N = 97, splits = 6;
+        float[] dOut = s.random(M * N, 1f), in = s.random(M * K, 1f), init = s.random(N * K, 1f);
+        long gDOut = s.upload(dOut), gIn = s.upload(in);
+        long ws = s.poisoned(Gemm.workspaceBytes(M, K, N, splits) / 4);
+        float[] first = null;
+        var sim = (trm.kernels.runtime.SimRuntime) s.rt;
+        var orders = new trm.kernels.runtime.SimRuntime.ThreadOrder[] {trm.kernels.runtime.SimRuntime.ThreadOrder.SHUFFLED,
+                trm.kernels.runtime.SimRuntime.ThreadOrder.SHUFFLED, trm.kernels.runtime.SimRuntime.ThreadOrder.REVERSED,
+                trm.kernels.runtime.SimRuntime.ThreadOrder.ASCENDING};
+        try {
+            for (int run = 0; run < orders.length; run++) {
+                sim.threadOrder(orders[run], 1 + run);
+                long dW = s.upload(init.clone());
+                Gemm.backwardWeight(s.rt, dW, gDOut, gIn, M, K, N, ws, splits, 0);
+                float[] got = s.download(dW, N * K);
+                if (first == null) {
+                    float[] ref = init.clone();
+                    Matmul.backwardWeight(ref, 0, null, 0, dOut, 0, in, 0, M, K, N);
+                    check("gemm bwd weight split-K " + splits + " " + M + "x" + K + "x" + N, got, ref, BF16_BOUND);
+                    first = got;
+                } else {
+                    for (int i = 0; i < got.length; i++)
+                        if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(first[i]))
+                            throw new AssertionError("run " + run + " (" + orders[run] + "): dW[" + i + "] = " + got[i] + ", first run " + first[i]);
+                }
+            }
+        } finally {
+            sim.threadOrder(trm.kernels.runtime.SimRuntime.ThreadOrder.SHUFFLED, 1);
+        }
+    }
+
+    /** The split rule: shape only, ≥ 2 waves of 132 SMs where the rows allow it, no slice under MIN_SPLIT_ROWS rows. */
+    @Test void splitRuleReachesTwoWavesWhereRowsAllow() {
+        int M = 768 * 97;
+        int[][] shapes = {{512, 1536}, {1536 * 2, 512}, {11, 512}, {512, 512}, {1536, 512}};  // {N, K} of dW
+        for (int[] nk : shapes) {
+            int N = nk[0], K = nk[1], sp = Gemm.weightGradSplits(M, K, N);
+            var g = Gemm.weightGradGrid(M, K, N, sp);
+            assertTrue(g.count() >= Gemm.TARGET_BLOCKS, "dW " + N + "x" + K + " at M = " + M + ": grid " + g + " below two waves");
+            assertTrue(M / g.z() >= Gemm.MIN_SPLIT_ROWS, "slices too short: " + g);
+        }
+        assertEquals(1, Gemm.weightGradSplits(194, 512, 1536), "batch 2: too few rows to split");
+        assertEquals(Gemm.weightGradSplits(M, 512, 1536), Gemm.weightGradSplits(M, 512, 1536));
+        for (int B : new int[] {768, 96}) {
+            int sp = Mixer.weightGradSplits(B, 97, 512, 512);
+            int slices = Gemm.Raw.reducedSlices(B, sp);
+            assertTrue(slices * 4L >= Gemm.TARGET_BLOCKS || sp == B, "mixer dW2 at B = " + B + ": " + slices + " slices of 4 tiles");
+            assertTrue(slices <= sp, "workspace is sized for the split count");
+        }
     }
 
     /** On bf16-exact operands the only difference from the fp32 reference is summation order. */

@@ -334,6 +334,23 @@ abstract class KernelSuite {
     }
 
     @Test
+    void launchesAreCountedOncePerAcceptedLaunchAndNothingElse() {
+        long p = rt().alloc(4096);
+        long before = rt().launches();
+        rt().fill32(p, 0x3f800000, 1024);
+        rt().copyDeviceToDevice(p, p + 2048, 1024);
+        rt().copyToHost(p, MemorySegment.ofArray(new float[16]), 64);
+        assertEquals(before, rt().launches(), "fills and copies are not kernel launches");
+        for (int i = 0; i < 3; i++)
+            rt().launch(Launch.of("test_saxpy", Dim3.of(2), Dim3.of(128), 0, f32(2f), ptr(p), ptr(p + 2048), i64(256)));
+        assertEquals(before + 3, rt().launches());
+        assertThrows(TrmException.class, () -> rt().launch(Launch.of("test_no_such_kernel", Dim3.of(1), Dim3.of(32), 0, ptr(p))));
+        assertThrows(TrmException.class, () -> rt().launch(Launch.of("test_saxpy", Dim3.of(1), Dim3.of(2048), 0, f32(2f), ptr(p), ptr(p), i64(1))));
+        assertEquals(before + 3, rt().launches(), "refused launches are not counted");
+        rt().free(p);
+    }
+
+    @Test
     void unknownKernelAndWrongArgumentsAreClearErrors() {
         long p = rt().alloc(1024);
         TrmException e = assertThrows(TrmException.class,

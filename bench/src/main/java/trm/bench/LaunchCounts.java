@@ -1,0 +1,117 @@
+package trm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import trm.engine.TrmException;
+import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmModel;
+import trm.engine.model.TrmWeights;
+import trm.engine.model.Workspace;
+import trm.kernels.KernelDevice;
+import trm.kernels.runtime.KernelRuntime;
+
+/**
+ * Kernel launches per supervision step ({@link TrmModel#step}) of a preset on a kernel device,
+ * read from {@link KernelRuntime#launches()}: the training step (T cycles, the last with
+ * gradient, loss and backward; the optimizer is not part of it) and the no-gradient inference
+ * step (T cycles and the heads, as {@code trm.trainer.Inference} runs it). Each is measured on the
+ * second step, after a warm-up step that may size scratch lazily.
+ *
+ * <p>The count depends on the model's structure (layers, H/L cycles, variant) and on the launch
+ * decisions of the launchers (e.g. split-K), not on the data. {@code --width W} shrinks the hidden
+ * size (and puzzle embedding) so the simulator finishes quickly; the launchers' shape-dependent
+ * decisions can then differ from the preset's, so the default is the preset's own width.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
+ *     trm.bench.LaunchCounts [--device sim|cuda] [--batch B] [--width W] [preset ...]
+ * </pre>
+ */
+public final class LaunchCounts {
+    private LaunchCounts() {}
+
+    /** Launches of one training supervision step and of one no-gradient inference step. */
+    public record Counts(String preset, int batch, long trainingStep, long inferenceStep) {}
+
+    public static void main(String[] args) {
+        String device = "sim";
+        int batch = 1, width = 0;
+        List<String> presets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--device" -> device = value(args, ++i, a);
+                case "--batch" -> batch = Integer.parseInt(value(args, ++i, a));
+                case "--width" -> width = Integer.parseInt(value(args, ++i, a));
+                case "-h", "--help" -> {
+                    System.out.println(usage());
+                    return;
+                }
+                default -> {
+                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
+                    presets.add(a);
+                }
+            }
+        }
+        if (presets.isEmpty()) presets = List.of("sudoku-mlp", "sudoku-att");
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        System.out.printf("%-12s %6s %8s %14s %15s%n", "preset", "batch", "device", "training step", "inference step");
+        for (String p : presets) {
+            TrmConfig c = TrmConfig.preset(p);
+            if (width > 0) c = narrow(c, width);
+            Counts n;
+            try (KernelDevice dev = open(device)) {
+                n = count(dev, p, c, batch);
+            } catch (TrmException e) {  // no GPU, no driver, no simulator library: one line, exit 1
+                System.err.println("LaunchCounts: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+            System.out.printf("%-12s %6d %8s %14d %15d%n", p + (width > 0 ? "@" + width : ""), batch, device, n.trainingStep(), n.inferenceStep());
+        }
+    }
+
+    static String usage() { return "usage: trm.bench.LaunchCounts [--device sim|cuda] [--batch B] [--width W] [preset ...]"; }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());
+        return args[i];
+    }
+
+    static KernelDevice open(String device) {
+        return switch (device) {
+            case "sim" -> KernelDevice.sim();
+            case "cuda" -> KernelDevice.cuda(Integer.parseInt(System.getenv().getOrDefault("TRM_CUDA_DEVICE", "0")));
+            default -> throw new IllegalArgumentException("--device sim|cuda, got " + device);
+        };
+    }
+
+    /** {@code c} with hidden size and puzzle embedding width {@code width} (heads of 64 where it divides). */
+    static TrmConfig narrow(TrmConfig c, int width) {
+        int heads = Math.max(1, width / 64);
+        return c.toBuilder().hiddenSize(width).numHeads(heads).puzzleEmbNdim(c.puzzleEmbNdim() > 0 ? width : 0).build();
+    }
+
+    /** Counts the launches of one training and one inference supervision step of {@code c} on {@code dev}. */
+    public static Counts count(KernelDevice dev, String name, TrmConfig c, int batch) {
+        KernelRuntime rt = dev.runtime();
+        TrmModel model = new TrmModel(new TrmWeights(c, dev).initialize(0));
+        SplittableRandom r = new SplittableRandom(1);
+        long train = 0, infer = 0;
+        for (boolean training : new boolean[] {true, false}) {
+            Workspace ws = model.workspace(batch, training);
+            dev.upload(ws.tokens, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+            dev.upload(ws.labels, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+            model.resetCarry(ws);
+            model.step(ws, training, training, training ? 1f / batch : 0f);  // warm-up
+            long before = rt.launches();
+            model.step(ws, training, training, training ? 1f / batch : 0f);
+            long n = rt.launches() - before;
+            if (training) train = n;
+            else infer = n;
+        }
+        return new Counts(name, batch, train, infer);
+    }
+}

@@ -1,0 +1,197 @@
+package trm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import trm.bench.KernelCounts.Count;
+import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmFlops;
+
+/**
+ * Predicted H200 time of a training supervision step per preset at batch 768, and of a batch-1
+ * 16-step solve, for today's kernel design, from {@link KernelCounts} and a roofline: each
+ * kernel takes {@code max(FLOPs / peak, bytes / bandwidth) / efficiency}, at least
+ * {@link Machine#minKernelMicros}, and every launch costs at least {@link Machine#launchMicros}
+ * of GPU time (no CUDA graph: the host enqueues each launch). The efficiencies are assumptions,
+ * stated in {@link Design#TODAY}, to be replaced by measured ones when a GPU runs the bench.
+ *
+ * <p>MFU = the model's FLOPs ({@link TrmFlops#trainStep}: the reference's arithmetic, without our
+ * recomputation) / (predicted time × the bf16 dense peak).
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar trm.bench.StepPrediction [batch]     (default 768)
+ * </pre>
+ */
+public final class StepPrediction {
+    private StepPrediction() {}
+
+    /** The H200 ceilings (dense, no sparsity). */
+    public record Machine(double bf16Tflops, double fp32Tflops, double hbmGbs, double launchMicros, double minKernelMicros) {
+        public static final Machine H200 = new Machine(790, 67, 4300, 4, 3);
+    }
+
+    /**
+     * What fraction of a roofline each kind of kernel reaches: tensor-core GEMMs with at least one
+     * full wave, the fp32 CUDA-core attention, and memory-bound kernels. A GEMM grid of fewer than
+     * 132 blocks has only blocks/132 of the tensor cores and min(1, blocks/33) of HBM (one SM can
+     * draw about four times its 1/132 share of the bandwidth).
+     */
+    public record Design(String name, double gemm, double attention, double memory) {
+        /** Single-buffer WMMA with scalar loads (~35%), fp32 flash attention at one shared load per FMA (~35% of fp32), 60% of HBM. */
+        public static final Design TODAY = new Design("today", 0.35, 0.35, 0.60);
+    }
+
+    /** One predicted kernel. */
+    public record Kernel(Count count, Kind kind, long blocks) {}
+
+    public enum Kind { GEMM, ATTENTION, MEMORY }
+
+    /** Seconds of one kernel on {@code m} under design {@code d}. */
+    public static double seconds(Kernel k, Machine m, Design d) {
+        double t = switch (k.kind()) {
+            case GEMM -> Math.max(k.count().flops() / (m.bf16Tflops() * 1e12 * Math.min(1.0, k.blocks() / 132.0)),
+                    k.count().bytes() / (m.hbmGbs() * 1e9 * Math.min(1.0, k.blocks() / 33.0))) / d.gemm();
+            case ATTENTION -> Math.max(k.count().flops() / (m.fp32Tflops() * 1e12), k.count().bytes() / (m.hbmGbs() * 1e9)) / d.attention();
+            case MEMORY -> k.count().bytes() / (m.hbmGbs() * 1e9) / d.memory();
+        };
+        return Math.max(Math.max(t, m.minKernelMicros() * 1e-6), m.launchMicros() * 1e-6);
+    }
+
+    static long tiles(long rows, long cols, long z) { return ((rows + 127) / 128) * ((cols + 127) / 128) * z; }
+
+    static Kernel gemm(Count c, long blocks) { return new Kernel(c, Kind.GEMM, blocks); }
+
+    static Kernel mem(Count c) { return new Kernel(c, Kind.MEMORY, 0); }
+
+    /** One block's forward: token mixing (mixer or attention), channel MLP, their add+RMSNorms. */
+    static List<Kernel> blockForward(TrmConfig c, long B) {
+        long L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels(), M = B * L, H = c.numHeads();
+        List<Kernel> k = new ArrayList<>();
+        if (c.mlpT()) {
+            long It = c.interTokens();
+            var m = KernelCounts.mixerBlock(B, L, D, It);
+            k.add(gemm(m.get(0), tiles(It, D, B)));
+            k.add(gemm(m.get(1), tiles(L, D, B)));
+            k.add(mem(m.get(2)));
+        } else {
+            k.add(gemm(KernelCounts.linearForward("qkv_proj fwd", M, D, 3 * D, false), tiles(M, 3 * D, 1)));
+            k.add(new Kernel(KernelCounts.attentionForward(B, L, H), Kind.ATTENTION, 0));
+            k.add(gemm(KernelCounts.linearForward("o_proj fwd", M, D, D, false), tiles(M, D, 1)));
+            k.add(mem(KernelCounts.addRmsNormForward(M, D)));
+        }
+        k.add(gemm(KernelCounts.linearForwardSwiGlu("gate_up fwd", M, D, I), tiles(M, I, 1)));
+        k.add(gemm(KernelCounts.linearForward("down fwd", M, I, D, false), tiles(M, D, 1)));
+        k.add(mem(KernelCounts.addRmsNormForward(M, D)));
+        return k;
+    }
+
+    /** One block's backward, with today's splits: the channel MLP's gate_up recomputed, weight gradients with split-K grids. */
+    static List<Kernel> blockBackward(TrmConfig c, long B) {
+        long L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels(), M = B * L, H = c.numHeads();
+        List<Kernel> k = new ArrayList<>();
+        k.add(mem(KernelCounts.addRmsNormBackward(M, D)));
+        k.add(gemm(KernelCounts.linearForwardSwiGlu("gate_up fwd (recompute)", M, D, I), tiles(M, I, 1)));
+        k.add(weightGrad("down dW", M, I, D));
+        k.add(gemm(KernelCounts.linearBackwardInputSwiGlu("down dIn + SwiGLU bwd", M, I, D), tiles(M, I, 1)));
+        k.add(weightGrad("gate_up dW", M, D, 2 * I));
+        k.add(gemm(KernelCounts.linearBackwardInput("gate_up dIn", M, D, 2 * I, true), tiles(M, D, 1)));
+        if (c.mlpT()) {
+            long It = c.interTokens();
+            var m = KernelCounts.mixerBlock(B, L, D, It);
+            int s = trm.kernels.launch.Mixer.weightGradSplits((int) B, (int) L, (int) D, (int) It);
+            long slices = trm.kernels.launch.Gemm.Raw.reducedSlices((int) B, s);
+            k.add(mem(m.get(3)));
+            k.add(gemm(m.get(4), tiles(L, It, slices)));
+            k.add(gemm(m.get(5), tiles(It, D, B)));
+            k.add(gemm(m.get(6), tiles(2 * It, L, slices)));
+            k.add(gemm(m.get(7), tiles(L, D, B)));
+            if (slices > 1) {
+                k.add(mem(new Count("mixer dW2 reduce", "gemm_splitk_reduce", 0, KernelCounts.ELEM * (slices + 2.0) * L * It)));
+                k.add(mem(new Count("mixer dW1 reduce", "gemm_splitk_reduce", 0, KernelCounts.ELEM * (slices + 2.0) * 2 * It * L)));
+            }
+        } else {
+            k.add(mem(KernelCounts.addRmsNormBackward(M, D)));
+            k.add(gemm(KernelCounts.linearBackwardInput("o_proj dIn", M, D, D, false), tiles(M, D, 1)));
+            k.add(weightGrad("o_proj dW", M, D, D));
+            k.add(new Kernel(KernelCounts.attentionBackward(B, L, H), Kind.ATTENTION, 0));
+            k.add(gemm(KernelCounts.linearBackwardInput("qkv_proj dIn", M, D, 3 * D, true), tiles(M, D, 1)));
+            k.add(weightGrad("qkv_proj dW", M, D, 3 * D));
+        }
+        return k;
+    }
+
+    static Kernel weightGrad(String op, long M, long K, long N) {
+        int s = KernelCounts.splits(M, K, N);
+        var g = trm.kernels.launch.Gemm.weightGradGrid((int) Math.min(M, Integer.MAX_VALUE), (int) K, (int) N, s);
+        return gemm(KernelCounts.linearBackwardWeight(op, M, K, N, s), g.count());
+    }
+
+    /** Heads and loss (forward), then, when training, their backward. */
+    static List<Kernel> heads(TrmConfig c, long B, boolean training) {
+        long L = c.totalLen(), D = c.hiddenSize(), V = c.vocabSize(), M = B * L;
+        List<Kernel> k = new ArrayList<>();
+        k.add(gemm(KernelCounts.linearForward("lm_head fwd", M, D, V, false), tiles(M, V, 1)));
+        k.add(mem(KernelCounts.qHeadForward(B, D)));
+        if (training) {
+            k.add(mem(KernelCounts.lmLoss(B, L, V)));
+            k.add(gemm(KernelCounts.linearBackwardInput("lm_head dIn", M, D, V, false), tiles(M, D, 1)));
+            k.add(weightGrad("lm_head dW", M, D, V));
+        }
+        return k;
+    }
+
+    /** The kernels of one supervision step: training (T cycles, the last with gradient) or inference (no gradient). */
+    public static List<Kernel> step(TrmConfig c, long B, boolean training) {
+        long M = B * c.totalLen(), D = c.hiddenSize();
+        int T = c.hCycles(), n = c.lCycles();
+        List<Kernel> k = new ArrayList<>();
+        k.add(mem(KernelCounts.embedForward(B, c.totalLen(), D)));
+        for (int cyc = 0; cyc < T; cyc++) {
+            k.add(mem(KernelCounts.add(M * D)));
+            for (int app = 0; app <= n; app++) {
+                k.add(mem(KernelCounts.add(M * D)));
+                for (int l = 0; l < c.layers(); l++) k.addAll(blockForward(c, B));
+            }
+        }
+        k.addAll(heads(c, B, training));
+        if (training) {
+            for (int app = 0; app <= n; app++) {
+                for (int l = 0; l < c.layers(); l++) k.addAll(blockBackward(c, B));
+                k.add(mem(KernelCounts.add(M * D)));
+            }
+            k.add(mem(KernelCounts.embedBackwardTokens(B, c.totalLen(), D, c.vocabSize())));
+            k.add(mem(KernelCounts.adamAtan2(new trm.engine.model.ParamLayout(c).count())));
+        }
+        return k;
+    }
+
+    public static double seconds(List<Kernel> ks, Machine m, Design d) {
+        double t = 0;
+        for (Kernel k : ks) t += seconds(k, m, d);
+        return t;
+    }
+
+    public static void main(String[] args) {
+        int B = args.length > 0 ? Integer.parseInt(args[0]) : 768;
+        Machine m = Machine.H200;
+        Design d = Design.TODAY;
+        System.out.printf(Locale.ROOT, "Predicted on an H200 (bf16 %.0f TFLOP/s, fp32 %.0f TFLOP/s, HBM %.0f GB/s, %.0f µs per launch, %.0f µs per kernel at least);%n",
+                m.bf16Tflops(), m.fp32Tflops(), m.hbmGbs(), m.launchMicros(), m.minKernelMicros());
+        System.out.printf(Locale.ROOT, "design '%s': GEMM %.0f%% of bf16 peak (× blocks/132 below one wave), attention %.0f%% of fp32 peak, memory-bound %.0f%% of HBM%n%n",
+                d.name(), 100 * d.gemm(), 100 * d.attention(), 100 * d.memory());
+        System.out.printf(Locale.ROOT, "| %-10s | %5s | %8s | %13s | %6s | %8s | %22s |%n", "preset", "L", "kernels", "train step ms", "MFU", "goal MFU",
+                "batch-1 16-step solve ms");
+        System.out.println("|------------|-------|----------|---------------|--------|----------|------------------------|");
+        for (String p : TrmConfig.PRESETS) {
+            TrmConfig c = TrmConfig.preset(p);
+            var train = step(c, B, true);
+            double t = seconds(train, m, d);
+            double mfu = TrmFlops.trainStep(c, B) / (t * m.bf16Tflops() * 1e12);
+            double solve = 16 * seconds(step(c, 1, false), m, d);
+            System.out.printf(Locale.ROOT, "| %-10s | %5d | %8d | %13.1f | %5.1f%% | %7.0f%% | %22.2f |%n", p, c.totalLen(), train.size(), t * 1e3,
+                    100 * mfu, 50.0, solve * 1e3);
+        }
+        System.out.println("\n(goal: MFU >= 50% for a training step at batch 768, <= 2 ms for the batch-1 16-step solve; issue 12)");
+    }
+}

@@ -1,0 +1,29 @@
+package trm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import trm.engine.model.TrmConfig;
+
+/** The roofline arithmetic of the step prediction. */
+class StepPredictionTest {
+    @Test void rooflineTimes() {
+        var m = StepPrediction.Machine.H200;
+        var d = StepPrediction.Design.TODAY;
+        // a big compute-bound GEMM: FLOPs / peak / efficiency
+        var big = StepPrediction.gemm(KernelCounts.linearForward("x", 768 * 97, 512, 1536, false), 10_000);
+        assertEquals(big.count().flops() / (m.bf16Tflops() * 1e12) / d.gemm(), StepPrediction.seconds(big, m, d), 1e-12);
+        // the same on 66 blocks: half the tensor cores, twice the time
+        var half = StepPrediction.gemm(big.count(), 66);
+        assertEquals(2 * StepPrediction.seconds(big, m, d), StepPrediction.seconds(half, m, d), 1e-12);
+        // a tiny kernel costs a launch
+        var tiny = StepPrediction.mem(KernelCounts.add(16));
+        assertEquals(m.launchMicros() * 1e-6, StepPrediction.seconds(tiny, m, d), 1e-15);
+        // the step's kernels: the inference step is a strict part of the training step
+        TrmConfig c = TrmConfig.preset("sudoku-mlp");
+        assertTrue(StepPrediction.step(c, 768, true).size() > StepPrediction.step(c, 768, false).size());
+        assertTrue(StepPrediction.seconds(StepPrediction.step(c, 768, true), m, d) > StepPrediction.seconds(StepPrediction.step(c, 768, false), m, d));
+    }
+}
