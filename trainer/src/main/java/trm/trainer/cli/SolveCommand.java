@@ -7,13 +7,13 @@ import trm.engine.Devices;
 import trm.engine.TrmException;
 import trm.engine.model.TrmModel;
 import trm.trainer.Inference;
-import trm.trainer.data.Sample;
 import trm.trainer.data.Task;
 import trm.trainer.data.maze.MazeGrid;
 import trm.trainer.data.maze.MazePicture;
 import trm.trainer.data.maze.MazeTask;
 import trm.trainer.data.sudoku.SudokuTask;
 import trm.trainer.data.sudoku.SudokuText;
+import trm.trainer.serve.SlotScheduler;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
                 "Mazes: --maze FILE (Maze-Hard CSV or block text) with a maze model (--weights); --png OUT draws each answer.",
                 "ARC: --arc TASK_ID --data arc:DIR (or --arc task.json) votes over the task's variants and prints the top-2."})
 final class SolveCommand implements Callable<Integer> {
+    /** Slots of the scheduler for many puzzles (fewer puzzles: one slot each). */
+    static final int SOLVE_SLOTS = 32;
+
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzle strings")
     List<String> puzzles = new ArrayList<>();
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
@@ -145,13 +148,16 @@ final class SolveCommand implements Callable<Integer> {
      */
     private <G> List<G> solve(TrmModel model, Task<G> task, List<G> grids, String solvedWords, boolean showPuzzle) {
         List<G> answers = new ArrayList<>();
-        Inference inf = new Inference(model, 1);
+        boolean sudokuPicture = png != null && trace && task instanceof SudokuTask;
+        // The server's scheduler (trm serve): many puzzles share the slots, a halted one's slot takes the next.
+        SlotScheduler slots = new SlotScheduler(model, Math.min(grids.size(), SOLVE_SLOTS), grids.size());
+        List<SlotScheduler.Result> results = slots.solveAll(grids.stream().map(task::encode).toList(),
+                slots.options(!noEarlyHalt, trace || sudokuPicture));
         int solved = 0;
-        for (G q : grids) {
-            long t0 = System.nanoTime();
-            boolean sudokuPicture = png != null && trace && task instanceof SudokuTask;
-            Inference.Answer a = inf.solve(List.of(new Sample(task.encode(q), null, 0)), !noEarlyHalt, trace || sudokuPicture).getFirst();
-            double ms = (System.nanoTime() - t0) / 1e6;
+        for (int i = 0; i < grids.size(); i++) {
+            G q = grids.get(i);
+            Inference.Answer a = results.get(i).answer();
+            double ms = results.get(i).computeNanos() / 1e6;
             G answer = task.decode(a.prediction());
             answers.add(answer);
             if (showPuzzle) {
