@@ -1,5 +1,5 @@
 // attention.cu - non-causal multi-head attention, head_dim 64, flash-style: K/V (or Q/dO) tiles
-// of 64 rows in shared memory, online softmax, no L x L matrix in global memory. fp32 throughout
+// of 64 rows in shared memory, online softmax, no L x L matrix in global memory. fp32 arithmetic
 // (correctness first; a WMMA variant is future work, see kernels/HEAVY.md).
 //
 // Layouts (as trm.engine.cpu.Attention): qkv [B, L, 3D] = [q heads | k heads | v heads] per row,
@@ -20,6 +20,11 @@
 // Threads: 256 per block; thread t owns row t/4 of the tile and the 16 head dimensions
 // d = (t%4) + 4e, e < 16; the 4 threads of a row exchange probabilities with warp shuffles.
 // Note that d and d + 32 (a RoPE pair) belong to the same thread.
+//
+// bf16: with bit QKV_BF16 of `bf` qkv is bf16 [B, L, 3D] (read, staged as fp32), with OUT_BF16 out
+// is bf16 (forward writes it rounded once, bwd_dq reads it for delta); lse, delta, dOut and dqkv
+// stay fp32. The kernel devices keep saved activations in bf16 (trm.engine.ScratchSizes#activationDType).
+#include <cuda_bf16.h>
 #include "trm_kernel.h"
 
 namespace attention {
@@ -27,12 +32,21 @@ constexpr int HD = 64, T = 64, NT = 256, LDS = HD + 1;
 constexpr float LOG2E = 1.4426950408889634f, LN2 = 0.6931471805599453f;
 constexpr float SCALE = 0.125f;  // 1/sqrt(64)
 constexpr unsigned FULL = 0xffffffffu;
+enum Bf16 { QKV_BF16 = 1, OUT_BF16 = 2 };  // trm.kernels.launch.Attention.BF16_*
 
-// tile[r][d] = src[(row0 + r)*ld + d] for rows < L, else 0.
-__device__ __forceinline__ void loadTile(float* tile, const float* src, int row0, int L, int ld) {
+__device__ __forceinline__ float ldv(const void* p, long long i, bool bf) {
+    return bf ? __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]) : static_cast<const float*>(p)[i];
+}
+// src advanced by n elements of its type
+__device__ __forceinline__ const void* adv(const void* p, long long n, bool bf) {
+    return static_cast<const char*>(p) + n * (bf ? 2 : 4);
+}
+
+// tile[r][d] = src[(row0 + r)*ld + d] for rows < L, else 0 (src fp32, or bf16 when bf).
+__device__ __forceinline__ void loadTile(float* tile, const void* src, int row0, int L, int ld, bool bf = false) {
     for (int e = threadIdx.x; e < T * HD; e += NT) {
         int r = e / HD, d = e % HD, row = row0 + r;
-        tile[r * LDS + d] = row < L ? src[(long long)row * ld + d] : 0.0f;
+        tile[r * LDS + d] = row < L ? ldv(src, (long long)row * ld + d, bf) : 0.0f;
     }
 }
 
@@ -61,17 +75,18 @@ __device__ __forceinline__ void ropeBack(float* g, const float* cosT, const floa
 } // namespace attention
 
 // grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, no dynamic shared memory.
-extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const float* __restrict__ qkv, float* __restrict__ out,
-                                                                float* __restrict__ lse, int L, int H) {
+extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const void* __restrict__ qkv, void* __restrict__ out,
+                                                                float* __restrict__ lse, int L, int H, int bf) {
     using namespace attention;
     __shared__ float Ks[T * LDS], Vs[T * LDS];
     const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
-    const float* base = qkv + (long long)b * L * ld + h * HD;
+    const bool bq = bf & QKV_BF16, bo = bf & OUT_BF16;
+    const void* base = adv(qkv, (long long)b * L * ld + h * HD, bq);
     const int q0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int row = q0 + r;
     const float scale2 = SCALE * LOG2E;
 
-    loadTile(Ks, base, q0, L, ld);  // stage the query tile through Ks
+    loadTile(Ks, base, q0, L, ld, bq);  // stage the query tile through Ks
     __syncthreads();
     float q[HD];
 #pragma unroll
@@ -83,8 +98,8 @@ extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const float* 
 
     for (int kv0 = 0; kv0 < L; kv0 += T) {
         __syncthreads();
-        loadTile(Ks, base + D, kv0, L, ld);
-        loadTile(Vs, base + 2 * D, kv0, L, ld);
+        loadTile(Ks, adv(base, D, bq), kv0, L, ld, bq);
+        loadTile(Vs, adv(base, 2 * D, bq), kv0, L, ld, bq);
         __syncthreads();
         float s[16], mt = -INFINITY;
 #pragma unroll
@@ -118,9 +133,13 @@ extern "C" __global__ void __launch_bounds__(256, 1) attention_fwd(const float* 
     }
     if (row < L) {
         float inv = 1.0f / l;
-        float* o = out + ((long long)b * L + row) * D + h * HD;
+        long long o = ((long long)b * L + row) * D + h * HD;
 #pragma unroll
-        for (int e = 0; e < 16; e++) o[qd + 4 * e] = acc[e] * inv;
+        for (int e = 0; e < 16; e++) {
+            float v = acc[e] * inv;
+            if (bo) static_cast<__nv_bfloat16*>(out)[o + qd + 4 * e] = __float2bfloat16(v);
+            else static_cast<float*>(out)[o + qd + 4 * e] = v;
+        }
         if (qd == 0) lse[(long long)bh * L + row] = (m + log2f(l)) * LN2;
     }
 }
@@ -130,20 +149,21 @@ extern __shared__ __align__(16) float attention_smem[];
 
 // grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, dynamic shared memory 3*64*65*4 bytes.
 extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
-        const float* __restrict__ qkv, const float* __restrict__ out, const float* __restrict__ dout,
+        const void* __restrict__ qkv, const void* __restrict__ out, const float* __restrict__ dout,
         const float* __restrict__ lse, float* __restrict__ delta, float* __restrict__ dqkv,
-        const float* __restrict__ ropeCos, const float* __restrict__ ropeSin, int L, int H) {
+        const float* __restrict__ ropeCos, const float* __restrict__ ropeSin, int L, int H, int bf) {
     using namespace attention;
     float* Ks = attention_smem;
     float* Vs = Ks + T * LDS;
     float* dOs = Vs + T * LDS;
     const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
-    const float* base = qkv + (long long)b * L * ld + h * HD;
+    const bool bq = bf & QKV_BF16, bo = bf & OUT_BF16;
+    const void* base = adv(qkv, (long long)b * L * ld + h * HD, bq);
     const int q0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int row = q0 + r;
     const float scale2 = SCALE * LOG2E;
 
-    loadTile(Ks, base, q0, L, ld);
+    loadTile(Ks, base, q0, L, ld, bq);
     loadTile(dOs, dout + (long long)b * L * D + h * HD, q0, L, D);
     __syncthreads();
     float q[HD];
@@ -151,9 +171,9 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
     for (int d = 0; d < HD; d++) q[d] = Ks[r * LDS + d];
     float dl = 0.0f, lse2 = 0.0f;
     if (row < L) {
-        const float* o = out + ((long long)b * L + row) * D + h * HD;
+        long long o = ((long long)b * L + row) * D + h * HD;
 #pragma unroll
-        for (int e = 0; e < 16; e++) dl = fmaf(dOs[r * LDS + qd + 4 * e], o[qd + 4 * e], dl);
+        for (int e = 0; e < 16; e++) dl = fmaf(dOs[r * LDS + qd + 4 * e], ldv(out, o + qd + 4 * e, bo), dl);
         lse2 = lse[(long long)bh * L + row] * LOG2E;
     }
     dl = quadSum(dl);
@@ -164,8 +184,8 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dq(
     for (int e = 0; e < 16; e++) dq[e] = 0.0f;
     for (int kv0 = 0; kv0 < L; kv0 += T) {
         __syncthreads();
-        loadTile(Ks, base + D, kv0, L, ld);
-        loadTile(Vs, base + 2 * D, kv0, L, ld);
+        loadTile(Ks, adv(base, D, bq), kv0, L, ld, bq);
+        loadTile(Vs, adv(base, 2 * D, bq), kv0, L, ld, bq);
         __syncthreads();
         float ds[16];
 #pragma unroll
@@ -204,9 +224,9 @@ TRM_KERNEL(attention_bwd_dq)
 // grid (B*H, ceil(L/64)) (the batch on gridDim.x, which has no 65535 limit), block 256, dynamic shared memory (3*64*65 + 2*64)*4 bytes. Runs after
 // attention_bwd_dq (reads delta).
 extern "C" __global__ void __launch_bounds__(256) attention_bwd_dkdv(
-        const float* __restrict__ qkv, const float* __restrict__ dout, const float* __restrict__ lse,
+        const void* __restrict__ qkv, const float* __restrict__ dout, const float* __restrict__ lse,
         const float* __restrict__ delta, float* __restrict__ dqkv,
-        const float* __restrict__ ropeCos, const float* __restrict__ ropeSin, int L, int H) {
+        const float* __restrict__ ropeCos, const float* __restrict__ ropeSin, int L, int H, int bf) {
     using namespace attention;
     float* Qs = attention_smem;
     float* dOs = Qs + T * LDS;
@@ -214,14 +234,15 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dkdv(
     float* lse2s = Vs + T * LDS;
     float* Ds = lse2s + T;
     const int bh = blockIdx.x, b = bh / H, h = bh % H, D = H * HD, ld = 3 * D;
-    const float* base = qkv + (long long)b * L * ld + h * HD;
+    const bool bq = bf & QKV_BF16;
+    const void* base = adv(qkv, (long long)b * L * ld + h * HD, bq);
     const float* dbase = dout + (long long)b * L * D + h * HD;
     const int k0 = blockIdx.y * T, tid = threadIdx.x, r = tid >> 2, qd = tid & 3, lane = tid & 31;
     const int krow = k0 + r;
     const float scale2 = SCALE * LOG2E;
 
-    loadTile(Qs, base + D, k0, L, ld);  // stage the key tile through Qs
-    loadTile(Vs, base + 2 * D, k0, L, ld);
+    loadTile(Qs, adv(base, D, bq), k0, L, ld, bq);  // stage the key tile through Qs
+    loadTile(Vs, adv(base, 2 * D, bq), k0, L, ld, bq);
     __syncthreads();
     float k[HD];
 #pragma unroll
@@ -232,7 +253,7 @@ extern "C" __global__ void __launch_bounds__(256) attention_bwd_dkdv(
     for (int e = 0; e < 16; e++) { dk[e] = 0.0f; dv[e] = 0.0f; }
     for (int i0 = 0; i0 < L; i0 += T) {
         __syncthreads();
-        loadTile(Qs, base, i0, L, ld);
+        loadTile(Qs, base, i0, L, ld, bq);
         loadTile(dOs, dbase, i0, L, D);
         for (int e = tid; e < T; e += NT) {
             int row = i0 + e;

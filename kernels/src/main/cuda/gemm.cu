@@ -9,7 +9,7 @@
 //                           sum over r < min(R, rTotal - b*R)   A_b(i, r) * B_b(r, j) )
 //
 // with A_b = A + b*sA, B_b = B + b*sB, C_z = C + z*sC (residual and aux slices likewise), and the
-// operands read from fp32 memory in one of three layouts (the kernel name's first part):
+// operands read from fp32 (or bf16, see below) memory in one of three layouts (the kernel name's first part):
 //
 //     abt:  A(i, r) = A[i*lda + r],  B(r, j) = B[j*ldb + r]     C = A · Bᵀ   (forward: in · Wᵀ)
 //     ab:   A(i, r) = A[i*lda + r],  B(r, j) = B[r*ldb + j]     C = A · B    (grad-input: dOut · W)
@@ -39,6 +39,12 @@
 //                      C[i, j + I] = dA*silu(g), s = sigmoid(g).
 //   5 SWIGLU_BWD_ROWS  the same with the pairs along rows: dA [I, N] (I = M), aux = saved [2I, N],
 //                      C = dG [2I, N].
+//
+// Element types: the low byte of `epi` is the mode above; bits 8.. say which buffers hold bf16
+// instead of fp32 (BF16_A, _B, _C, _AUX, _RES below; strides and leading dimensions stay in
+// elements). A bf16 operand is staged as is (it is already what the tensor cores take); a bf16
+// output or aux is rounded to nearest even once, after the fp32 epilogue arithmetic. The kernel
+// devices keep saved activations in bf16 this way (trm.engine.ScratchSizes#activationDType).
 #include <cuda_bf16.h>
 #include <mma.h>
 #include <type_traits>
@@ -48,17 +54,37 @@ namespace gemm {
 using namespace nvcuda;
 
 enum Epi { PLAIN = 0, SWIGLU_COLS = 1, SWIGLU_ROWS = 2, ROPE = 3, SWIGLU_BWD_COLS = 4, SWIGLU_BWD_ROWS = 5 };
+// bits of epi >> 8: which buffers are bf16 (trm.kernels.launch.Gemm.BF16_*)
+enum Bf16 { BF16_A = 1, BF16_B = 2, BF16_C = 4, BF16_AUX = 8, BF16_RES = 16 };
 
 struct Params {
-    const float* A; int lda; long long sA;
-    const float* B; int ldb; long long sB;
-    float* C; int ldc; long long sC;
+    const void* A; int lda; long long sA;
+    const void* B; int ldb; long long sB;
+    void* C; int ldc; long long sC;
     int M, N, R; long long rTotal; int nbPer, nbTotal;
     int epi, accumulate;
-    const float* bias; const float* residual;
-    float* aux; int ldaux; long long sAux;
+    const float* bias; const void* residual;
+    void* aux; int ldaux; long long sAux;
     const float* ropeCos; const float* ropeSin; int ropeL, ropeHd, ropeCols;
+    int bf;  // Bf16 bits
 };
+
+// Element i of an fp32 or bf16 buffer, as fp32 (bf16 -> fp32 is exact).
+__device__ __forceinline__ float ld(const void* p, long long i, bool bf) {
+    return bf ? __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]) : static_cast<const float*>(p)[i];
+}
+// Stores v into element i, rounded to nearest even when the buffer is bf16.
+__device__ __forceinline__ void st(void* p, long long i, float v, bool bf) {
+    if (bf) static_cast<__nv_bfloat16*>(p)[i] = __float2bfloat16(v);
+    else static_cast<float*>(p)[i] = v;
+}
+// p advanced by n elements of its type.
+__device__ __forceinline__ const void* adv(const void* p, long long n, bool bf) {
+    return static_cast<const char*>(p) + n * (bf ? 2 : 4);
+}
+__device__ __forceinline__ void* adv(void* p, long long n, bool bf) {
+    return static_cast<char*>(p) + n * (bf ? 2 : 4);
+}
 
 __device__ __forceinline__ float sigmoid(float x) { return 1.0f / (1.0f + __expf(-x)); }
 
@@ -93,6 +119,7 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
     // Row tiles on gridDim.x (no 65535 limit: large batches), column tiles on gridDim.y.
     const int by = blockIdx.x, bx = blockIdx.y, z = blockIdx.z;
     const int epi = p.epi;
+    const bool bfA = p.bf & BF16_A, bfB = p.bf & BF16_B, bfC = p.bf & BF16_C, bfAux = p.bf & BF16_AUX, bfRes = p.bf & BF16_RES;
     const int halfN = BN / 2, halfM = BM / 2;
     const int I_cols = p.N / 2, I_rows = p.M / 2;
 
@@ -128,15 +155,15 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
         int b = bBegin + t / nRT, r0 = (t % nRT) * BK;
         long long lim = p.rTotal - (long long)b * p.R;
         int rLim = lim < p.R ? (int)(lim < 0 ? 0 : lim) : p.R;
-        const float* Ab = p.A + (long long)b * p.sA;
-        const float* Bb = p.B + (long long)b * p.sB;
+        const void* Ab = adv(p.A, (long long)b * p.sA, bfA);
+        const void* Bb = adv(p.B, (long long)b * p.sB, bfB);
 #pragma unroll
         for (int q = 0; q < LA; q++) {
             int e = tid + q * NT;
             int ii = A_RC ? e / BK : e % BM, rr = A_RC ? e % BK : e / BM;
             bool ok;
             int i = rowOf(ii, ok), r = r0 + rr;
-            ra[q] = (ok && r < rLim) ? (A_RC ? Ab[(long long)i * p.lda + r] : Ab[(long long)r * p.lda + i]) : 0.0f;
+            ra[q] = (ok && r < rLim) ? ld(Ab, A_RC ? (long long)i * p.lda + r : (long long)r * p.lda + i, bfA) : 0.0f;
         }
 #pragma unroll
         for (int q = 0; q < LB; q++) {
@@ -144,7 +171,7 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
             int jj = B_RC ? e / BK : e % BN, rr = B_RC ? e % BK : e / BN;
             bool ok;
             int j = colOf(jj, ok), r = r0 + rr;
-            rb[q] = (ok && r < rLim) ? (B_RC ? Bb[(long long)j * p.ldb + r] : Bb[(long long)r * p.ldb + j]) : 0.0f;
+            rb[q] = (ok && r < rLim) ? ld(Bb, B_RC ? (long long)j * p.ldb + r : (long long)r * p.ldb + j, bfB) : 0.0f;
         }
     };
     auto storeTiles = [&]() {
@@ -205,9 +232,9 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
             wmma::store_matrix_sync(Cs + (wm * WM + a * 16) * S::LDC + wn * WN + b * 16, acc[a][b], S::LDC, wmma::mem_row_major);
     __syncthreads();
 
-    float* C = p.C + (long long)z * p.sC;
-    const float* res = p.residual ? p.residual + (long long)z * p.sC : nullptr;
-    float* aux = p.aux ? p.aux + (long long)z * p.sAux : nullptr;
+    void* C = adv(p.C, (long long)z * p.sC, bfC);
+    const void* res = p.residual ? adv(p.residual, (long long)z * p.sC, bfRes) : nullptr;
+    void* aux = p.aux ? adv(p.aux, (long long)z * p.sAux, bfAux) : nullptr;
     const float* bias = p.bias;
 
     if (epi == SWIGLU_COLS) {
@@ -218,8 +245,8 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
             if (i >= p.M || j >= I) continue;
             float g = Cs[ii * S::LDC + jh], u = Cs[ii * S::LDC + jh + halfN];
             if (bias) { g += bias[j]; u += bias[j + I]; }
-            if (aux) { aux[(long long)i * p.ldaux + j] = g; aux[(long long)i * p.ldaux + j + I] = u; }
-            C[(long long)i * p.ldc + j] = g * sigmoid(g) * u;
+            if (aux) { st(aux, (long long)i * p.ldaux + j, g, bfAux); st(aux, (long long)i * p.ldaux + j + I, u, bfAux); }
+            st(C, (long long)i * p.ldc + j, g * sigmoid(g) * u, bfC);
         }
         return;
     }
@@ -231,8 +258,8 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
             if (i >= I || j >= p.N) continue;
             float g = Cs[ih * S::LDC + jj], u = Cs[(ih + halfM) * S::LDC + jj];
             if (bias) { g += bias[i]; u += bias[i + I]; }
-            if (aux) { aux[(long long)i * p.ldaux + j] = g; aux[(long long)(i + I) * p.ldaux + j] = u; }
-            C[(long long)i * p.ldc + j] = g * sigmoid(g) * u;
+            if (aux) { st(aux, (long long)i * p.ldaux + j, g, bfAux); st(aux, (long long)(i + I) * p.ldaux + j, u, bfAux); }
+            st(C, (long long)i * p.ldc + j, g * sigmoid(g) * u, bfC);
         }
         return;
     }
@@ -244,9 +271,9 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
         long long o = (long long)i * p.ldc + j;
         if (epi == PLAIN) {
             if (bias) v += bias[j];
-            if (res) v += res[o];
-            if (p.accumulate) v += C[o];
-            C[o] = v;
+            if (res) v += ld(res, o, bfRes);
+            if (p.accumulate) v += ld(C, o, bfC);
+            st(C, o, v, bfC);
         } else if (epi == ROPE) {
             if (bias) v += bias[j];
             if (j < p.ropeCols) {
@@ -257,17 +284,17 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
                 float cs = p.ropeCos[pos * hd + c], sn = p.ropeSin[pos * hd + c];
                 v = c < half ? v * cs - pv * sn : v * cs + pv * sn;
             }
-            C[o] = v;
+            st(C, o, v, bfC);
         } else if (epi == SWIGLU_BWD_COLS) {
             const int I = p.N;
-            float g = aux[(long long)i * p.ldaux + j], u = aux[(long long)i * p.ldaux + j + I], s = sigmoid(g);
-            C[(long long)i * p.ldc + j] = v * u * s * (1.0f + g * (1.0f - s));
-            C[(long long)i * p.ldc + j + I] = v * g * s;
+            float g = ld(aux, (long long)i * p.ldaux + j, bfAux), u = ld(aux, (long long)i * p.ldaux + j + I, bfAux), s = sigmoid(g);
+            st(C, (long long)i * p.ldc + j, v * u * s * (1.0f + g * (1.0f - s)), bfC);
+            st(C, (long long)i * p.ldc + j + I, v * g * s, bfC);
         } else if (epi == SWIGLU_BWD_ROWS) {
             const int I = p.M;
-            float g = aux[(long long)i * p.ldaux + j], u = aux[(long long)(i + I) * p.ldaux + j], s = sigmoid(g);
-            C[(long long)i * p.ldc + j] = v * u * s * (1.0f + g * (1.0f - s));
-            C[(long long)(i + I) * p.ldc + j] = v * g * s;
+            float g = ld(aux, (long long)i * p.ldaux + j, bfAux), u = ld(aux, (long long)(i + I) * p.ldaux + j, bfAux), s = sigmoid(g);
+            st(C, (long long)i * p.ldc + j, v * u * s * (1.0f + g * (1.0f - s)), bfC);
+            st(C, (long long)(i + I) * p.ldc + j, v * g * s, bfC);
         }
     }
 }
@@ -278,13 +305,14 @@ extern __shared__ __align__(128) unsigned char gemm_smem[];
 // One kernel per (layout, tile): gemm_<layout>_<BM>x<BN>x<BK>, WARPS_M x WARPS_N warps.
 #define TRM_GEMM_KERNEL(NAME, BM, BN, BK, WMS, WNS, ARC, BRC)                                              \
     extern "C" __global__ void __launch_bounds__(WMS * WNS * 32) NAME(                                    \
-        const float* A, int lda, long long sA, const float* B, int ldb, long long sB,                      \
-        float* C, int ldc, long long sC, int M, int N, int R, long long rTotal, int nbPer, int nbTotal,    \
-        int epi, int accumulate, const float* bias, const float* residual,                                 \
-        float* aux, int ldaux, long long sAux,                                                             \
+        const void* A, int lda, long long sA, const void* B, int ldb, long long sB,                        \
+        void* C, int ldc, long long sC, int M, int N, int R, long long rTotal, int nbPer, int nbTotal,     \
+        int epi, int accumulate, const float* bias, const void* residual,                                  \
+        void* aux, int ldaux, long long sAux,                                                              \
         const float* ropeCos, const float* ropeSin, int ropeL, int ropeHd, int ropeCols) {                 \
-        gemm::Params p{A, lda, sA, B, ldb, sB, C, ldc, sC, M, N, R, rTotal, nbPer, nbTotal, epi, accumulate, \
-                       bias, residual, aux, ldaux, sAux, ropeCos, ropeSin, ropeL, ropeHd, ropeCols};        \
+        gemm::Params p{A, lda, sA, B, ldb, sB, C, ldc, sC, M, N, R, rTotal, nbPer, nbTotal, epi & 0xff,    \
+                       accumulate, bias, residual, aux, ldaux, sAux, ropeCos, ropeSin, ropeL, ropeHd,      \
+                       ropeCols, epi >> 8};                                                                \
         gemm::body<BM, BN, BK, WMS, WNS, ARC, BRC>(p, gemm_smem);                                          \
     }                                                                                                      \
     TRM_KERNEL(NAME)

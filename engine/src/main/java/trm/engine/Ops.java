@@ -20,9 +20,17 @@ public interface Ops extends ScratchSizes {
 
     void fill(Tensor t, float value);
 
-    /** out = a + b, elementwise, same shape. out may alias a or b. */
+    /**
+     * out = a + b, elementwise, same shape. out may alias a or b. fp32; where a device keeps
+     * activations in bf16 ({@link ScratchSizes#activationDType}) any of the three may be bf16 (the
+     * sum in fp32, rounded to nearest even once into a bf16 out).
+     */
     void add(Tensor out, Tensor a, Tensor b);
 
+    /**
+     * dst ← src, same number of elements. Same dtype, or on a device with bf16 activations fp32 ↔
+     * bf16 (exact from bf16, rounded to nearest even into bf16).
+     */
     void copy(Tensor dst, Tensor src);
 
     // ---- input embedding ---------------------------------------------------------------
@@ -61,14 +69,20 @@ public interface Ops extends ScratchSizes {
     /**
      * out = rms_norm(h + down(SwiGLU(gate_up(h)))) over the last axis of h [rows, D], with
      * wGateUp [2I, D] and wDown [D, I]. Saves gateUp [rows, 2I], act [rows, I] and rstd [rows]
-     * (null when nothing is saved) for backward. Kernel devices fuse SwiGLU into the gate_up GEMM;
-     * gateUp may then be null when nothing is saved ({@link ScratchSizes#channelMlpNeedsGateUpWithoutSaving}).
-     * out may be h's buffer. {@code scratch} has {@link ScratchSizes#channelMlpScratch} floats.
+     * (null when nothing is saved) for backward. Where the device recomputes
+     * ({@link ScratchSizes#channelMlpRecomputes}) gateUp and act are null: the kernels fuse SwiGLU
+     * into the gate_up GEMM, keep act in scratch and recompute both in the backward.
+     * out may be h's buffer. h and out may be bf16 ({@link ScratchSizes#activationDType}).
+     * {@code scratch} has {@link ScratchSizes#channelMlpScratch} floats.
      */
     void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown, Tensor scratch,
                     float eps);
 
-    /** dh [rows, D] written; dWGateUp, dWDown accumulated; from dOut and what {@link #channelMlp} saved. */
+    /**
+     * dh [rows, D] written; dWGateUp, dWDown accumulated; from dOut and what {@link #channelMlp} saved
+     * (gateUp and act null where the device recomputes them). {@code scratch} has
+     * {@link ScratchSizes#channelMlpScratch} floats for backward.
+     */
     void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
                             Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch);
 
@@ -80,6 +94,7 @@ public interface Ops extends ScratchSizes {
      * ({@link ScratchSizes#attentionSaveShape}; null: nothing saved) and rstd [B·L]. cos, sin: RoPE tables [L, head_dim], or null without RoPE.
      * Kernel devices fuse RoPE into the qkv GEMM's epilogue and its inverse into attention's
      * backward. out may be h's buffer when nothing is saved. {@code scratch}: {@link ScratchSizes#attentionMixScratch} floats.
+     * h, out, qkv and attn may be bf16 where the device keeps activations so ({@link ScratchSizes#activationDType}).
      */
     void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
                       Tensor cos, Tensor sin, int heads, Tensor scratch, float eps);

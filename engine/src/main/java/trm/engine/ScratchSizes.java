@@ -1,28 +1,37 @@
 package trm.engine;
 
 /**
- * How much scratch and saved state a device's half-blocks need: the part of {@link Ops} that sizes
- * buffers. Apart from {@link Ops} so that the memory model ({@code trm info --device D}) can ask a
- * device's sizes without opening the device ({@link DeviceProvider#scratchSizes()}).
- * All sizes are in elements (fp32 floats) and 64-bit: at the reference's shapes they exceed 2³¹.
+ * How much scratch and saved state a device's half-blocks need, and in which dtype it keeps
+ * activations: the part of {@link Ops} that sizes buffers. Apart from {@link Ops} so that the
+ * memory model ({@code trm info --device D}) can ask a device's sizes without opening the device
+ * ({@link DeviceProvider#scratchSizes()}). All sizes are in elements (fp32 floats) and 64-bit: at
+ * the reference's shapes they exceed 2³¹.
  */
 public interface ScratchSizes {
-    /** Floats of scratch {@link Ops#channelMlp} and its backward need: mo [rows, D], dAct [rows, I], dGateUp [rows, 2I]. */
-    default long channelMlpScratch(int rows, int dim, int inter) {
+    /**
+     * Floats of scratch {@link Ops#channelMlp} needs, and with {@code backward} also
+     * {@link Ops#channelMlpBackward}: on the cpu mo [rows, D], dAct [rows, I], dGateUp [rows, 2I]
+     * (the same for both).
+     */
+    default long channelMlpScratch(int rows, int dim, int inter, boolean backward) {
         return (long) rows * dim + 3L * rows * inter;
     }
 
     /**
-     * Whether {@link Ops#channelMlp} needs its gateUp buffer [rows, 2I] when it saves nothing for
-     * backward (rstd null): the cpu computes through it; the kernels fuse SwiGLU into the gate_up
-     * GEMM and store the pre-activation only for backward, so the no-gradient cycles need none.
+     * Whether {@link Ops#channelMlp} and its backward work without gateUp and act buffers (both
+     * null): the kernels fuse SwiGLU into the gate_up GEMM, keep act in scratch during the forward
+     * and recompute gate_up and act from h in the backward (one more GEMM per block), so nothing of
+     * the MLP's [rows, 3I] is saved. The cpu reference computes through and saves both.
      */
-    default boolean channelMlpNeedsGateUpWithoutSaving() {
-        return true;
+    default boolean channelMlpRecomputes() {
+        return false;
     }
 
-    /** Floats of scratch of {@link Ops#attentionMix} and its backward: mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D]. */
-    default long attentionMixScratch(int batch, int len, int dim) {
+    /**
+     * Floats of scratch of {@link Ops#attentionMix}, and with {@code backward} also its backward:
+     * mo / dR [B·L, D], dAttn [B·L, D], dQkv [B·L, 3D] (the cpu uses the same for both).
+     */
+    default long attentionMixScratch(int batch, int len, int dim, boolean backward) {
         return 5L * batch * len * dim;
     }
 
@@ -33,6 +42,18 @@ public interface ScratchSizes {
      */
     default int[] attentionSaveShape(int batch, int heads, int len) {
         return new int[]{batch, heads, len, len};
+    }
+
+    /**
+     * The dtype of the activations the model keeps per block — h0, h1, out and, for attention,
+     * qkv and attn, in the saved cycle and in the no-gradient scratch block — for the attention
+     * variant ({@code tokenMixer} false) or the MLP-mixer ({@code true}). The cpu reference keeps
+     * fp32; the kernel devices keep bf16 for attention (the reference's forward dtype; its GEMMs
+     * round operands to bf16 anyway), fp32 for the mixer (whose norm and residual GEMM read and
+     * write fp32 only). Weights, gradients, the carry, norms' rstd and scratch stay fp32.
+     */
+    default DType activationDType(boolean tokenMixer) {
+        return DType.F32;
     }
 
     /** Floats of scratch {@link Ops#tokenMix} and {@link Ops#tokenMixBackward} need. */

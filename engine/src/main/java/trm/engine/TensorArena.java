@@ -1,8 +1,9 @@
 package trm.engine;
 
 /**
- * Hands out tensors from two buffers (fp32 and int32) reserved once, so that a training step
- * allocates nothing.
+ * Hands out tensors from three buffers (fp32, bf16 and int32) reserved once, so that a training
+ * step allocates nothing. The bf16 buffer exists only when a bf16 tensor was asked for (the
+ * kernel devices' saved activations; the cpu asks for none).
  *
  * <p>Sizing is done by running the same layout code twice: first against a measuring arena,
  * which returns shape-only tensors and adds up what was asked, then against a real one of
@@ -11,27 +12,31 @@ package trm.engine;
 public final class TensorArena {
     private final Device device;
     private final Tensor f32;
+    private final Tensor bf16;
     private final Tensor i32;
     private long usedF32;
+    private long usedBf16;
     private long usedI32;
 
-    private TensorArena(Device device, Tensor f32, Tensor i32) {
+    private TensorArena(Device device, Tensor f32, Tensor bf16, Tensor i32) {
         this.device = device;
         this.f32 = f32;
+        this.bf16 = bf16;
         this.i32 = i32;
     }
 
     /** An arena that only measures: tensors it returns have no storage. */
     public static TensorArena measuring() {
-        return new TensorArena(null, null, null);
+        return new TensorArena(null, null, null, null);
     }
 
     /** An arena holding exactly what {@code measured} was asked for. */
     public static TensorArena sizedLike(Device device, TensorArena measured) {
         if (!measured.isMeasuring()) throw new IllegalArgumentException("expected a measuring arena");
         Tensor f = device.allocate(DType.F32, flatShape(Math.max(1, measured.usedF32)));
+        Tensor h = measured.usedBf16 > 0 ? device.allocate(DType.BF16, flatShape(measured.usedBf16)) : null;
         Tensor i = device.allocate(DType.I32, flatShape(Math.max(1, measured.usedI32)));
-        return new TensorArena(device, f, i);
+        return new TensorArena(device, f, h, i);
     }
 
     /** Columns of the 2-D shape given to buffers of more than 2³¹−1 elements (a shape's dims are ints). */
@@ -69,6 +74,25 @@ public final class TensorArena {
         return f32.slice(start, shape);
     }
 
+    /** A bf16 tensor (16-element rounded, like the others: 32-byte aligned rows for the kernels). */
+    public Tensor bf16(int... shape) {
+        long n = Tensor.numel(shape);
+        long start = usedBf16;
+        usedBf16 += (n + 15) & ~15L;
+        if (isMeasuring()) return new Tensor(MeasureOnly.INSTANCE, DType.BF16, shape, null, start);
+        if (bf16 == null || usedBf16 > bf16.numel()) throw new IllegalStateException("arena exhausted (bf16): layout changed after sizing");
+        return bf16.slice(start, shape);
+    }
+
+    /** A tensor of {@code dtype} (F32 or BF16): the layout code names the dtype a device asks for. */
+    public Tensor of(DType dtype, int... shape) {
+        return switch (dtype) {
+            case F32 -> f32(shape);
+            case BF16 -> bf16(shape);
+            case I32 -> i32(shape);
+        };
+    }
+
     public Tensor i32(int... shape) {
         long n = Tensor.numel(shape);
         long start = usedI32;
@@ -79,7 +103,7 @@ public final class TensorArena {
     }
 
     /** Bytes reserved (or, while measuring, asked for so far). */
-    public long bytes() { return usedF32 * 4 + usedI32 * 4; }
+    public long bytes() { return usedF32 * 4 + usedBf16 * 2 + usedI32 * 4; }
 
     /** Bytes the arena sets aside for a tensor of this shape (its elements rounded up to 16, 4 bytes each). */
     public static long bytesOf(Tensor t) { return ((t.numel() + 15) & ~15L) * t.dtype().bytes(); }

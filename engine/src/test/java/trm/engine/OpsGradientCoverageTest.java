@@ -34,7 +34,8 @@ class OpsGradientCoverageTest {
             Map.entry("accumulateMetrics", "metrics"),
             Map.entry("channelMlpScratch", "a size"),
             Map.entry("attentionMixScratch", "a size"),
-            Map.entry("channelMlpNeedsGateUpWithoutSaving", "a property of the device"),
+            Map.entry("channelMlpRecomputes", "a property of the device"),
+            Map.entry("activationDType", "a property of the device"),
             Map.entry("tokenMixScratch", "a size"),
             Map.entry("attentionSaveShape", "a shape"));
 

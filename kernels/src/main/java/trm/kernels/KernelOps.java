@@ -29,6 +29,10 @@ import trm.kernels.runtime.KernelRuntime;
  * <p>The finer layers the half-blocks are made of ({@link #addRmsNorm}, {@link #attention} and
  * their backwards) are package-private helpers here, not part of {@link Ops}; the parity suite
  * tests them on their own.
+ *
+ * <p>Activations may be bf16 ({@link KernelScratchSizes#activationDType}): add, copy, the norms,
+ * attention and the attention and channel-MLP half-blocks take bf16 or fp32 for them (the
+ * kernels' bf16 masks); weights, gradients, rstd and the heads stay fp32.
  */
 final class KernelOps implements Ops {
     private final KernelDevice dev;
@@ -46,6 +50,16 @@ final class KernelOps implements Ops {
 
     /** null stays 0 (a null pointer argument). */
     private long fOpt(Tensor t, String op) { return t == null ? 0 : f(t, op); }
+
+    /** The address of an fp32 or bf16 tensor (checked). */
+    private long fb(Tensor t, String op) {
+        if (t == null) throw new IllegalArgumentException(op + ": missing tensor");
+        if (t.dtype() != DType.F32 && t.dtype() != DType.BF16) throw new IllegalArgumentException(op + ": expected F32 or BF16, got " + t);
+        return dev.address(t);
+    }
+
+    /** {@code bit} when t is bf16, else 0 (for the kernels' bf16 masks). */
+    private static int bf(Tensor t, int bit) { return t != null && t.dtype() == DType.BF16 ? bit : 0; }
 
     private static Tensor check(Tensor t, DType dtype, String op) {
         if (t == null) throw new IllegalArgumentException(op + ": missing tensor");
@@ -69,13 +83,18 @@ final class KernelOps implements Ops {
     public void add(Tensor out, Tensor a, Tensor b) {
         same(out, a, "add");
         same(out, b, "add");
-        Elementwise.add(rt(), f(out, "add"), f(a, "add"), f(b, "add"), out.numel());
+        int mask = bf(out, Elementwise.BF16_OUT) | bf(a, Elementwise.BF16_A) | bf(b, Elementwise.BF16_B);
+        if (mask == 0) Elementwise.add(rt(), f(out, "add"), f(a, "add"), f(b, "add"), out.numel());
+        else Elementwise.addMixed(rt(), fb(out, "add"), fb(a, "add"), fb(b, "add"), out.numel(), mask);
     }
 
     @Override
     public void copy(Tensor dst, Tensor src) {
         same(dst, src, "copy");
-        if (dst.dtype() != src.dtype()) throw new IllegalArgumentException("copy: " + src + " into " + dst);
+        if (dst.dtype() != src.dtype()) {  // fp32 <-> bf16 (activations to and from the carry)
+            Elementwise.convert(rt(), fb(dst, "copy"), fb(src, "copy"), dst.numel(), bf(dst, Elementwise.BF16_OUT) | bf(src, Elementwise.BF16_A));
+            return;
+        }
         long n = dst.numel(), bytes = n * dst.dtype().bytes();
         long d = dev.address(dst), s = dev.address(src);
         if (d == s || n == 0) return;
@@ -139,8 +158,9 @@ final class KernelOps implements Ops {
         same(out, b, "addRmsNorm");
         int rows = rows(out);
         if (rstd != null && rstd.numel() != rows) throw new IllegalArgumentException("addRmsNorm: rstd " + rstd + " for " + rows + " rows");
-        AddRmsNorm.forward(rt(), f(out, "addRmsNorm"), fOpt(rstd, "addRmsNorm"), f(a, "addRmsNorm"), f(b, "addRmsNorm"), rows,
-                out.dim(-1), eps);
+        int mask = bf(out, AddRmsNorm.BF16_OUT) | bf(a, AddRmsNorm.BF16_A) | bf(b, AddRmsNorm.BF16_B);
+        AddRmsNorm.forward(rt(), fb(out, "addRmsNorm"), fOpt(rstd, "addRmsNorm"), fb(a, "addRmsNorm"), fb(b, "addRmsNorm"), rows,
+                out.dim(-1), eps, mask);
     }
 
     /** dIn (w.r.t. a, equal to that w.r.t. b) from the saved out and rstd; dIn may alias dOut. */
@@ -148,13 +168,28 @@ final class KernelOps implements Ops {
         same(dIn, out, "addRmsNormBackward");
         same(dOut, out, "addRmsNormBackward");
         String op = "addRmsNormBackward";
-        AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), f(out, op), f(rstd, op), rows(out), out.dim(-1));
+        AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), fb(out, op), f(rstd, op), rows(out), out.dim(-1), out.dtype() == DType.BF16);
     }
 
     // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
         return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
+    }
+
+    @Override
+    public long attentionMixScratch(int batch, int len, int dim, boolean backward) {
+        return KernelScratchSizes.INSTANCE.attentionMixScratch(batch, len, dim, backward);
+    }
+
+    @Override
+    public DType activationDType(boolean tokenMixer) {
+        return KernelScratchSizes.INSTANCE.activationDType(tokenMixer);
+    }
+
+    /** The attention kernels' bf16 mask for qkv and out. */
+    private static int attentionMask(Tensor qkv, Tensor out) {
+        return bf(qkv, Attention.BF16_QKV) | bf(out, Attention.BF16_OUT);
     }
 
     /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
@@ -176,14 +211,15 @@ final class KernelOps implements Ops {
     void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attention");
         long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : dev.address(rowScratch(B, H, L));
-        Attention.forward(dev.runtime(), dev.address(check(out, DType.F32, "attention")), lse, dev.address(check(qkv, DType.F32, "attention")), B, L, H);
+        Attention.forward(dev.runtime(), fb(out, "attention"), lse, fb(qkv, "attention"), B, L, H, attentionMask(qkv, out));
     }
 
     /** dqkv from dOut and what {@link #attention} saved, without RoPE (the half-block's backward undoes it in the kernel). */
     void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attentionBackward");
-        Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), dev.address(dOut), dev.address(qkv),
-                dev.address(out), dev.address(check(saved, DType.F32, "attentionBackward")), dev.address(rowScratch(B, H, L)), 0, 0, B, L, H);
+        Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), f(dOut, "attentionBackward"),
+                fb(qkv, "attentionBackward"), fb(out, "attentionBackward"), dev.address(check(saved, DType.F32, "attentionBackward")),
+                dev.address(rowScratch(B, H, L)), 0, 0, B, L, H, attentionMask(qkv, out));
     }
 
     // ---- qhead.cu -------------------------------------------------------------------------------
@@ -298,8 +334,13 @@ final class KernelOps implements Ops {
 
     // ---- MLP-mixer token mixing: batched weight-left GEMMs and a norm down the sequence, no transposes
     @Override
-    public boolean channelMlpNeedsGateUpWithoutSaving() {
-        return KernelScratchSizes.INSTANCE.channelMlpNeedsGateUpWithoutSaving();
+    public boolean channelMlpRecomputes() {
+        return KernelScratchSizes.INSTANCE.channelMlpRecomputes();
+    }
+
+    @Override
+    public long channelMlpScratch(int rows, int dim, int inter, boolean backward) {
+        return KernelScratchSizes.INSTANCE.channelMlpScratch(rows, dim, inter, backward);
     }
 
     @Override
@@ -327,32 +368,64 @@ final class KernelOps implements Ops {
     }
 
     // ---- the channel MLP: SwiGLU fused into the gate_up GEMM's epilogue (forward) and into the
-    // down GEMM's grad-input (backward)
+    // down GEMM's grad-input (backward); gate_up and act recomputed in backward when not given
+    /**
+     * gateUp and act may be null (the model passes null: {@link #channelMlpRecomputes}): act then
+     * lives in the scratch (bf16, after mo) for the down GEMM, and gate_up is not stored.
+     */
     @Override
     public void channelMlp(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor wGateUp, Tensor wDown,
                            Tensor scratch, float eps) {
         int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        String op = "channelMlp";
+        if (scratch.numel() < channelMlpScratch(rows, D, I, false)) throw new IllegalArgumentException(op + ": scratch too small: " + scratch);
         var rt = dev.runtime();
-        long mo = dev.address(check(scratch, DType.F32, "channelMlp"));
-        Gemm.forward(rt, dev.address(check(act, DType.F32, "channelMlp")), dev.address(h), dev.address(wGateUp), 0, rows, D, 2 * I,
-                Gemm.Epilogue.swiGlu(gateUp == null ? 0 : dev.address(check(gateUp, DType.F32, "channelMlp"))));
-        Gemm.forward(rt, mo, dev.address(act), dev.address(wDown), 0, rows, I, D, Gemm.Epilogue.none());
+        long mo = f(scratch, op);
+        long a = act != null ? fb(act, op) : mo + 4L * KernelScratchSizes.mlpActOffset(rows, D);
+        int actBf = act == null ? Gemm.BF16_C : bf(act, Gemm.BF16_C);
+        Gemm.forward(rt, a, fb(h, op), dev.address(wGateUp), 0, rows, D, 2 * I,
+                Gemm.Epilogue.swiGlu(gateUp == null ? 0 : fb(gateUp, op)), bf(h, Gemm.BF16_A) | actBf | bf(gateUp, Gemm.BF16_AUX));
+        Gemm.forward(rt, mo, a, dev.address(wDown), 0, rows, I, D, Gemm.Epilogue.none(), actBf != 0 ? Gemm.BF16_A : 0);
         addRmsNorm(out, rstd, h, scratch.slice(0, rows, D), eps);
     }
 
+    /**
+     * With gateUp and act null, recomputes both from h into the scratch (the gate_up GEMM again,
+     * bf16: bit-identical to what the forward computed), then backpropagates as with saved ones.
+     * dGateUp goes to the scratch as bf16 (it is only ever a GEMM operand, rounded to bf16 anyway).
+     */
     @Override
     public void channelMlpBackward(Tensor dh, Tensor dWGateUp, Tensor dWDown, Tensor dOut, Tensor h, Tensor gateUp, Tensor act,
                                    Tensor out, Tensor rstd, Tensor wGateUp, Tensor wDown, Tensor scratch) {
         int D = h.dim(-1), rows = rows(h), I = wDown.dim(1);
+        String op = "channelMlpBackward";
+        if ((gateUp == null) != (act == null)) throw new IllegalArgumentException(op + ": give both gateUp and act, or neither (recomputed)");
+        if (scratch.numel() < channelMlpScratch(rows, D, I, true)) throw new IllegalArgumentException(op + ": scratch too small: " + scratch);
         var rt = dev.runtime();
         Tensor dR = dh.view(rows, D);
-        long dGateUp = dev.address(scratch.slice((long) rows * D + (long) rows * I, rows, 2 * I));
+        long s = f(scratch, op), ri = (long) rows * I;
+        long gu, a, dGateUp = s;
+        int guBf, aBf;
+        if (gateUp == null) {  // scratch: gate_up [rows, 2I], act [rows, I], dGateUp [rows, 2I], all bf16
+            gu = s;
+            a = s + 2 * (2 * ri);
+            dGateUp = s + 2 * (3 * ri);
+            guBf = Gemm.BF16_AUX;
+            aBf = Gemm.BF16_B;
+            Gemm.forward(rt, a, fb(h, op), dev.address(wGateUp), 0, rows, D, 2 * I, Gemm.Epilogue.swiGlu(gu),
+                    bf(h, Gemm.BF16_A) | Gemm.BF16_C | Gemm.BF16_AUX);
+        } else {
+            gu = fb(gateUp, op);
+            a = fb(act, op);
+            guBf = bf(gateUp, Gemm.BF16_AUX);
+            aBf = bf(act, Gemm.BF16_B);
+        }
         addRmsNormBackward(dR, dOut, out, rstd);
-        long g = dev.address(dR);
-        Gemm.backwardWeight(rt, dev.address(dWDown), g, dev.address(act), rows, I, D, 0, 1);
-        Gemm.backwardInputSwiGlu(rt, dGateUp, g, dev.address(wDown), dev.address(gateUp), rows, I, D);
-        Gemm.backwardWeight(rt, dev.address(dWGateUp), dGateUp, dev.address(h), rows, D, 2 * I, 0, 1);
-        Gemm.backwardInput(rt, g, dGateUp, dev.address(wGateUp), rows, D, 2 * I, true);
+        long g = f(dR, op);
+        Gemm.backwardWeight(rt, dev.address(dWDown), g, a, rows, I, D, 0, 1, aBf);
+        Gemm.backwardInputSwiGlu(rt, dGateUp, g, dev.address(wDown), gu, rows, I, D, Gemm.BF16_C | guBf);
+        Gemm.backwardWeight(rt, dev.address(dWGateUp), dGateUp, fb(h, op), rows, D, 2 * I, 0, 1, Gemm.BF16_A | bf(h, Gemm.BF16_B));
+        Gemm.backwardInput(rt, g, dGateUp, dev.address(wGateUp), rows, D, 2 * I, true, Gemm.BF16_A);
     }
 
     // ---- the attention half-block: RoPE in the qkv GEMM's epilogue, its inverse inside the
@@ -361,14 +434,15 @@ final class KernelOps implements Ops {
     public void attentionMix(Tensor out, Tensor qkv, Tensor attn, Tensor saved, Tensor rstd, Tensor h, Tensor wQkv, Tensor wO,
                              Tensor cos, Tensor sin, int heads, Tensor scratch, float eps) {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2);
+        String op = "attentionMix";
+        if (scratch.numel() < attentionMixScratch(B, L, D, false)) throw new IllegalArgumentException(op + ": scratch too small: " + scratch);
         var rt = dev.runtime();
         Gemm.Epilogue epi = cos == null ? Gemm.Epilogue.none()
                 : Gemm.Epilogue.rope(dev.address(cos), dev.address(sin), L, cos.dim(1), 2 * D);
-        Gemm.forward(rt, dev.address(check(qkv, DType.F32, "attentionMix")), dev.address(check(h, DType.F32, "attentionMix")),
-                dev.address(wQkv), 0, B * L, D, 3 * D, epi);
+        Gemm.forward(rt, fb(qkv, op), fb(h, op), dev.address(wQkv), 0, B * L, D, 3 * D, epi, bf(h, Gemm.BF16_A) | bf(qkv, Gemm.BF16_C));
         attention(attn, saved, qkv, heads);
         Tensor mo = scratch.slice(0, B, L, D);
-        Gemm.forward(rt, dev.address(mo), dev.address(attn), dev.address(wO), 0, B * L, D, D, Gemm.Epilogue.none());
+        Gemm.forward(rt, dev.address(mo), fb(attn, op), dev.address(wO), 0, B * L, D, D, Gemm.Epilogue.none(), bf(attn, Gemm.BF16_A));
         addRmsNorm(out, rstd, h, mo, eps);
     }
 
@@ -376,18 +450,20 @@ final class KernelOps implements Ops {
     public void attentionMixBackward(Tensor dh, Tensor dWQkv, Tensor dWO, Tensor dOut, Tensor h, Tensor qkv, Tensor attn, Tensor saved,
                                      Tensor out, Tensor rstd, Tensor wQkv, Tensor wO, Tensor cos, Tensor sin, int heads, Tensor scratch) {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2), H = attentionHeads(qkv, heads, "attentionMixBackward");
+        String op = "attentionMixBackward";
+        if (scratch.numel() < attentionMixScratch(B, L, D, true)) throw new IllegalArgumentException(op + ": scratch too small: " + scratch);
         var rt = dev.runtime();
         long n = (long) B * L * D;
         Tensor dR = scratch.slice(0, B, L, D), dAttn = scratch.slice(n, B, L, D), dQkv = scratch.slice(2 * n, B, L, 3 * D);
         addRmsNormBackward(dR, dOut, out, rstd);
         long g = dev.address(dR);
         Gemm.backwardInput(rt, dev.address(dAttn), g, dev.address(wO), B * L, D, D, false);
-        Gemm.backwardWeight(rt, dev.address(dWO), g, dev.address(attn), B * L, D, D, 0, 1);
-        Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), dev.address(qkv), dev.address(attn),
-                dev.address(check(saved, DType.F32, "attentionMixBackward")), dev.address(rowScratch(B, H, L)),
-                cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H);
+        Gemm.backwardWeight(rt, dev.address(dWO), g, fb(attn, op), B * L, D, D, 0, 1, bf(attn, Gemm.BF16_B));
+        Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
+                dev.address(check(saved, DType.F32, op)), dev.address(rowScratch(B, H, L)),
+                cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H, attentionMask(qkv, attn));
         copy(dh, dR);
         Gemm.backwardInput(rt, dev.address(dh), dev.address(dQkv), dev.address(wQkv), B * L, D, 3 * D, true);
-        Gemm.backwardWeight(rt, dev.address(dWQkv), dev.address(dQkv), dev.address(h), B * L, D, 3 * D, 0, 1);
+        Gemm.backwardWeight(rt, dev.address(dWQkv), dev.address(dQkv), fb(h, op), B * L, D, 3 * D, 0, 1, bf(h, Gemm.BF16_B));
     }
 }

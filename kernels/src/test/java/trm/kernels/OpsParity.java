@@ -105,6 +105,44 @@ final class OpsParity {
 
     Twin out(int... shape) { return out(DType.F32, shape); }
 
+    /** bf16 for one rounding of an fp32 result into bf16 storage: ≤ 2⁻⁹ relative per element, less in norm. */
+    static final double BF16_STORE = 4e-3;
+
+    /** An input stored as bf16 on the kernel device and as fp32 on the cpu, holding the same (bf16-exact) values. */
+    Twin randBf16(int... shape) { return bf16(randoms(Math.toIntExact(Tensor.numel(shape)), 1f), shape); }
+
+    /** data rounded to bf16: a bf16 tensor on the kernel device, the same values in fp32 on the cpu. */
+    Twin bf16(float[] data, int... shape) {
+        float[] r = new float[data.length];
+        for (int i = 0; i < r.length; i++) r[i] = trm.engine.Bf16.round(data[i]);
+        Tensor k = dev.allocate(DType.BF16, shape);
+        dev.upload(k, r);
+        return new Twin(k, cpu.tensor(r, shape));
+    }
+
+    /** A bf16 output on the kernel device (poisoned) beside an fp32 one on the cpu (NaN). */
+    Twin outBf16(int... shape) {
+        Twin f = out(shape);
+        Tensor k = dev.allocate(DType.BF16, shape);
+        dev.poison(k);
+        return new Twin(k, f.c());
+    }
+
+    /** The kernel device's values of t on both sides (fp32 on the cpu): for a backward that must read what the kernels stored. */
+    Twin asComputed(Twin t) {
+        float[] v = dev.toFloats(t.k());
+        cpu.upload(t.c(), v);
+        return t;
+    }
+
+    /** A bf16 output that must equal the cpu's fp32 result rounded to nearest even, element for element. */
+    void sameRounded(String name, Twin t) {
+        float[] k = dev.toFloats(t.k()), c = cpu.toFloats(t.c());
+        for (int i = 0; i < c.length; i++) c[i] = trm.engine.Bf16.round(c[i]);
+        assertArrayEquals(c, k, name + " on " + dev.name());
+        record(name, 0);
+    }
+
     // ---- running and comparing ---------------------------------------------------------------
     void run(Op op) {
         op.run(cpu.ops(), new Side(false));

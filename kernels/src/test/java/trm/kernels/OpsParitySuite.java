@@ -1,5 +1,6 @@
 package trm.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +75,28 @@ abstract class OpsParitySuite {
         h.sameInts("copy i32", idst);
     }
 
+    /** The kernel devices' bf16 activations: add with bf16 operands or result, and fp32 ↔ bf16 copies. */
+    @Covers({"add", "copy", "activationDType"})
+    @Test
+    void addAndCopyWithBf16() {
+        assertEquals(DType.BF16, dev.ops().activationDType(false), "attention activations are bf16 on the kernel devices");
+        assertEquals(DType.F32, dev.ops().activationDType(true), "the mixer keeps fp32");
+        Twin a = h.rand(4, 97, 64), b = h.randBf16(4, 97, 64), outB = h.outBf16(4, 97, 64), outF = h.out(4, 97, 64);
+        h.run((o, s) -> o.add(s.of(outB), s.of(a), s.of(b)));  // fp32 + bf16 -> bf16: the fp32 sum rounded once
+        h.sameRounded("add f32 + bf16 -> bf16", outB);
+        h.asComputed(outB);
+        h.run((o, s) -> o.add(s.of(outF), s.of(b), s.of(outB)));  // bf16 + bf16 -> fp32: exact inputs, fp32 sum
+        h.sameFloats("add bf16 + bf16 -> f32", outF);
+        h.run((o, s) -> o.add(s.of(b), s.of(b), s.of(a)));  // in place into bf16
+        h.sameRounded("add bf16 in place", b);
+
+        Twin src = h.rand(1001), toB = h.outBf16(997), back = h.out(997);
+        h.run((o, s) -> o.copy(s.of(toB), s.of(src).slice(1, 997)));
+        h.sameRounded("copy f32 -> bf16", toB);
+        h.run((o, s) -> o.copy(s.of(back), s.of(toB)));
+        h.sameRounded("copy bf16 -> f32 (exact)", back);
+    }
+
     @Covers({"Layers.transpose"})
     @ParameterizedTest
     @CsvSource({"4, 97, 64", "3, 33, 65", "1, 5, 512"})
@@ -140,6 +163,23 @@ abstract class OpsParitySuite {
         h.close("addRmsNormBackward", dIn, F32);
         h.runLayers((o, s) -> o.addRmsNormBackward(s.of(dOut), s.of(dOut), s.of(out), s.of(rstd)));  // dIn aliases dOut
         h.close("addRmsNormBackward in place", dOut, F32);
+    }
+
+    /** bf16 activations: a bf16 residual and output, fp32 update; backward reading the bf16 output. */
+    @Covers({"Layers.addRmsNorm", "Layers.addRmsNormBackward"})
+    @ParameterizedTest
+    @CsvSource({"4, 97, 64", "5, 37, 100"})
+    void addRmsNormBf16(int B, int L, int D) {
+        Twin a = h.randBf16(B, L, D), b = h.rand(B, L, D), out = h.outBf16(B, L, D), rstd = h.out(B, L);
+        h.runLayers((o, s) -> o.addRmsNorm(s.of(out), s.of(rstd), s.of(a), s.of(b), 1e-5f));
+        h.close("addRmsNorm bf16 out (one rounding)", out, OpsParity.BF16_STORE);
+        h.close("addRmsNorm bf16 rstd", rstd, F32);
+        h.runLayers((o, s) -> o.addRmsNorm(s.of(a), null, s.of(a), s.of(b), 1e-5f));  // in place into the bf16 a
+        h.close("addRmsNorm bf16 in place", a, OpsParity.BF16_STORE);
+        h.asComputed(out);  // the backward reads what the kernel stored, on both sides
+        Twin dOut = h.rand(B, L, D), dIn = h.out(B, L, D);
+        h.runLayers((o, s) -> o.addRmsNormBackward(s.of(dIn), s.of(dOut), s.of(out), s.of(rstd)));
+        h.close("addRmsNormBackward (bf16 out)", dIn, F32);
     }
 
     @Covers({"Layers.rope", "Layers.ropeBackward"})
@@ -335,6 +375,25 @@ abstract class OpsParitySuite {
         h.close("attention (nothing saved)", noSave, F32);
     }
 
+    /** bf16 qkv and out (the kernel devices' saved activations): fp32 arithmetic, out rounded once. */
+    @Covers({"Layers.attention", "Layers.attentionBackward"})
+    @ParameterizedTest
+    @CsvSource({"2, 97, 2", "1, 130, 1"})
+    void flashAttentionBf16(int B, int L, int H) {
+        int D = 64 * H;
+        Twin qkv = h.randBf16(B, L, 3 * D), out = h.outBf16(B, L, D);
+        Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
+                h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
+        h.runLayers((o, s) -> o.attention(s.of(out), s.of(saved), s.of(qkv), H));
+        h.close("attention bf16 qkv, bf16 out (one rounding)", out, OpsParity.BF16_STORE);
+        h.asComputed(out);
+        Twin dOut = h.rand(B, L, D), dqkv = h.out(B, L, 3 * D);
+        h.runLayers((o, s) -> o.attentionBackward(s.of(dqkv), s.of(dOut), s.of(out), s.of(qkv), s.of(saved), H));
+        // The kernels' delta = rowsum(dO ∘ O) reads the bf16 out, the cpu's Σ P·dP the exact one:
+        // one bf16 rounding's worth (7e-5 seen), not the fp32 bound.
+        h.close("attentionBackward (bf16 qkv, out)", dqkv, OpsParity.BF16_STORE);
+    }
+
     @Test
     void attentionRefusesOtherHeadDims() {
         var qkv = dev.allocate(DType.F32, 1, 4, 3 * 32);
@@ -367,8 +426,8 @@ abstract class OpsParitySuite {
         int rows = 2 * 37, D = 48, I = 40;
         Twin x = h.rand(rows, D), wgu = h.rand(2 * I, D), wd = h.rand(D, I), out = h.out(rows, D);
         Twin gateUp = h.out(rows, 2 * I), act = h.out(rows, I), rstd = h.out(rows);
-        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I)),
-                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I)));
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I, true)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I, true)));
         h.run((o, s) -> o.channelMlp(s.of(out), s.of(gateUp), s.of(act), s.of(rstd), s.of(x), s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
         h.close("channelMlp", out, BF16);
         h.close("channelMlp gateUp", gateUp, BF16);
@@ -381,18 +440,93 @@ abstract class OpsParitySuite {
         h.close("channelMlpBackward dWDown (accumulated)", dWd, BF16);
     }
 
-    @Covers("channelMlpNeedsGateUpWithoutSaving")
+    @Covers({"channelMlpRecomputes", "channelMlp", "channelMlpBackward", "channelMlpScratch"})
     @Test
     void channelMlpWithoutSavingNeedsNoGateUp() {
         int rows = 2 * 37, D = 48, I = 40;
-        assertFalse(dev.ops().channelMlpNeedsGateUpWithoutSaving(), "the kernels fuse SwiGLU into the GEMM");
+        assertTrue(dev.ops().channelMlpRecomputes(), "the kernels fuse SwiGLU into the GEMM and recompute it in backward");
+        assertFalse(h.cpu.ops().channelMlpRecomputes(), "the cpu reference keeps gate_up and act");
         Twin x = h.rand(rows, D), wgu = h.rand(2 * I, D), wd = h.rand(D, I), out = h.out(rows, D);
-        Twin gateUp = h.out(rows, 2 * I), act = h.out(rows, I);
-        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I)),
-                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I)));
-        h.run((o, s) -> o.channelMlp(s.of(out), o.channelMlpNeedsGateUpWithoutSaving() ? s.of(gateUp) : null, s.of(act), null, s.of(x),
-                s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
-        h.close("channelMlp, nothing saved, no gateUp on the device", out, BF16);
+        Twin gateUp = new Twin(null, h.out(rows, 2 * I).c()), act = new Twin(null, h.out(rows, I).c());  // none on the device
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I, false)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I, false)));
+        h.run((o, s) -> o.channelMlp(s.of(out), s.of(gateUp), s.of(act), null, s.of(x), s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
+        h.close("channelMlp, nothing saved, no gateUp or act on the device", out, BF16);
+    }
+
+    /**
+     * The model's channel MLP on the kernel devices: bf16 h and out, nothing of gate_up or act kept
+     * (null), backward recomputing them; against the cpu (which keeps both, fp32) within the GEMM
+     * bound, and bit-identical to the kernels' own backward from saved bf16 gate_up and act (the
+     * recomputation is the same GEMM on the same inputs).
+     */
+    @Covers({"channelMlp", "channelMlpBackward", "channelMlpScratch", "channelMlpRecomputes"})
+    @ParameterizedTest
+    @CsvSource({"74, 48, 40", "97, 64, 171"})
+    void channelMlpRecomputedInBackward(int rows, int D, int I) {
+        Twin x = h.randBf16(rows, D), wgu = h.f32(h.randoms(2 * I * D, (float) (1 / Math.sqrt(D))), 2 * I, D);
+        Twin wd = h.f32(h.randoms(D * I, (float) (1 / Math.sqrt(I))), D, I), out = h.outBf16(rows, D), rstd = h.out(rows);
+        Twin gateUp = new Twin(null, h.out(rows, 2 * I).c()), act = new Twin(null, h.out(rows, I).c());
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().channelMlpScratch(rows, D, I, true)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().channelMlpScratch(rows, D, I, true)));
+        h.run((o, s) -> o.channelMlp(s.of(out), s.of(gateUp), s.of(act), s.of(rstd), s.of(x), s.of(wgu), s.of(wd), s.of(scratch), 1e-5f));
+        h.close("channelMlp bf16 h, out (gate_up, act not kept)", out, BF16);
+        h.asComputed(out);
+        Twin dOut = h.rand(rows, D), dx = h.out(rows, D), dWgu = h.rand(2 * I, D), dWd = h.rand(D, I);
+        float[] dWgu0 = dev.toFloats(dWgu.k()), dWd0 = dev.toFloats(dWd.k());
+        h.run((o, s) -> o.channelMlpBackward(s.of(dx), s.of(dWgu), s.of(dWd), s.of(dOut), s.of(x), s.of(gateUp), s.of(act), s.of(out),
+                s.of(rstd), s.of(wgu), s.of(wd), s.of(scratch)));
+        h.close("channelMlpBackward recomputed: dh", dx, BF16);
+        h.close("channelMlpBackward recomputed: dWGateUp (accumulated)", dWgu, BF16);
+        h.close("channelMlpBackward recomputed: dWDown (accumulated)", dWd, BF16);
+
+        // the same backward from gate_up and act saved by the forward (bf16): the same bits
+        var k = dev.ops();
+        var guK = dev.allocate(DType.BF16, rows, 2 * I);
+        var actK = dev.allocate(DType.BF16, rows, I);
+        var out2 = dev.allocate(DType.BF16, rows, D);
+        var rstd2 = dev.allocate(DType.F32, rows);
+        k.channelMlp(out2, guK, actK, rstd2, x.k(), wgu.k(), wd.k(), scratch.k(), 1e-5f);
+        assertArrayEquals(dev.toFloats(out.k()), dev.toFloats(out2), "forward with and without keeping gate_up/act");
+        var dx2 = dev.allocate(DType.F32, rows, D);
+        var dWgu2 = dev.tensor(dWgu0, 2 * I, D);
+        var dWd2 = dev.tensor(dWd0, D, I);
+        k.channelMlpBackward(dx2, dWgu2, dWd2, dOut.k(), x.k(), guK, actK, out2, rstd2, wgu.k(), wd.k(), scratch.k());
+        dev.synchronize();
+        assertArrayEquals(dev.toFloats(dx.k()), dev.toFloats(dx2), "dh: recomputed vs saved gate_up/act");
+        assertArrayEquals(dev.toFloats(dWgu.k()), dev.toFloats(dWgu2), "dWGateUp: recomputed vs saved");
+        assertArrayEquals(dev.toFloats(dWd.k()), dev.toFloats(dWd2), "dWDown: recomputed vs saved");
+    }
+
+    /**
+     * The model's attention half-block on the kernel devices: h, qkv, attn and out in bf16 (the
+     * saved activations), against the cpu in fp32, within the GEMM bound.
+     */
+    @Covers({"attentionMix", "attentionMixBackward", "attentionMixScratch"})
+    @Test
+    void attentionMixBf16() {
+        int B = 2, L = 37, H = 2, hd = 64, D = H * hd;
+        float[] cos = new float[L * hd], sin = new float[L * hd];
+        RopeTables.fill(cos, sin, L, hd, 10000);
+        Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd);
+        float ws = (float) (1 / Math.sqrt(D));
+        Twin x = h.randBf16(B, L, D), wqkv = h.f32(h.randoms(3 * D * D, ws), 3 * D, D), wo = h.f32(h.randoms(D * D, ws), D, D);
+        Twin out = h.outBf16(B, L, D), qkv = h.outBf16(B, L, 3 * D), attn = h.outBf16(B, L, D), rstd = h.out(B * L);
+        Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
+                h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().attentionMixScratch(B, L, D, true)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().attentionMixScratch(B, L, D, true)));
+        h.run((o, s) -> o.attentionMix(s.of(out), s.of(qkv), s.of(attn), s.of(saved), s.of(rstd), s.of(x), s.of(wqkv), s.of(wo),
+                s.of(c), s.of(sn), H, s.of(scratch), 1e-5f));
+        h.close("attentionMix bf16 out", out, BF16);
+        h.close("attentionMix bf16 qkv (after RoPE)", qkv, BF16);
+        h.close("attentionMix bf16 attn", attn, BF16);
+        Twin dOut = h.rand(B, L, D), dx = h.out(B, L, D), dWqkv = h.rand(3 * D, D), dWo = h.rand(D, D);
+        h.run((o, s) -> o.attentionMixBackward(s.of(dx), s.of(dWqkv), s.of(dWo), s.of(dOut), s.of(x), s.of(qkv), s.of(attn), s.of(saved),
+                s.of(out), s.of(rstd), s.of(wqkv), s.of(wo), s.of(c), s.of(sn), H, s.of(scratch)));
+        h.close("attentionMixBackward bf16: dh", dx, BF16);
+        h.close("attentionMixBackward bf16: dWQkv (accumulated)", dWqkv, BF16);
+        h.close("attentionMixBackward bf16: dWO (accumulated)", dWo, BF16);
     }
 
     @Covers({"attentionMix", "attentionMixBackward", "attentionMixScratch", "attentionSaveShape"})
@@ -410,8 +544,8 @@ abstract class OpsParitySuite {
         Twin qkv = h.out(B, L, 3 * D), attn = h.out(B, L, D), rstd = h.out(B * L);
         Twin saved = new Twin(dev.allocate(DType.F32, dev.ops().attentionSaveShape(B, H, L)),
                 h.cpu.allocate(DType.F32, h.cpu.ops().attentionSaveShape(B, H, L)));
-        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().attentionMixScratch(B, L, D)),
-                h.cpu.allocate(DType.F32, (int) h.cpu.ops().attentionMixScratch(B, L, D)));
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().attentionMixScratch(B, L, D, true)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().attentionMixScratch(B, L, D, true)));
         h.run((o, s) -> o.attentionMix(s.of(out), s.of(qkv), s.of(attn), s.of(saved), s.of(rstd), s.of(x), s.of(wqkv), s.of(wo),
                 s.of(c), s.of(sn), H, s.of(scratch), 1e-5f));
         h.close("attentionMix", out, BF16);

@@ -56,8 +56,9 @@ public record MemoryModel(TrmConfig config, String device, int batch, boolean tr
         Workspace ws = Workspace.measure(c, sizes, batch, training);
         long saved = ws.savedActivationBytes();
         if (training)
-            parts.add(new Part("saved activations", saved, String.format(Locale.ROOT, "%d network applications × %d blocks, fp32",
-                    c.lCycles() + 1, c.layers())));
+            parts.add(new Part("saved activations", saved, String.format(Locale.ROOT, "%d network applications × %d blocks, %s%s",
+                    c.lCycles() + 1, c.layers(), sizes.activationDType(c.mlpT()) == trm.engine.DType.BF16 ? "bf16" : "fp32",
+                    sizes.channelMlpRecomputes() ? " (MLP gate_up and act recomputed in backward)" : "")));
         parts.add(new Part("scratch", ws.arena.bytes() - saved, "batch, carry, embeddings, heads, one no-gradient block, half-block scratch"
                 + (training ? ", backward buffers" : "")));
         if (training) {

@@ -94,9 +94,11 @@ public final class TrmModel {
             ops.add(ws.inj, ws.y, ws.x);
             Tensor zc = ws.z;
             for (int i = 0; i < n; i++) zc = netSaved(ws, i, zc, ws.inj);
-            yOut = netSaved(ws, n, ws.y, zc);
-            ops.copy(ws.z, zc); // the new carry; gradients never flow into it
-            ops.copy(ws.y, yOut);
+            Tensor yNew = netSaved(ws, n, ws.y, zc);
+            // The new carry (gradients never flow into it), fp32 even where the saved activations
+            // are bf16; the heads and their backward read y from it (the same values).
+            ops.copy(ws.z, zc);
+            ops.copy(ws.y, yNew);
         }
         heads(ws, yOut);
         if (withLoss || withGradient) {

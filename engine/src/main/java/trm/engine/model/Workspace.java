@@ -1,5 +1,6 @@
 package trm.engine.model;
 
+import trm.engine.DType;
 import trm.engine.Device;
 import trm.engine.Ops;
 import trm.engine.ScratchSizes;
@@ -12,6 +13,9 @@ import trm.engine.TensorArena;
  * once: the batch and carry, the embeddings, the heads, the saved activations of the one
  * cycle that is back-propagated ((n+1) network applications × layers), and scratch.
  * The T−1 cycles without gradient reuse a single scratch set, so memory does not grow with T.
+ * Activations are kept in the device's {@link ScratchSizes#activationDType} (bf16 on the kernel
+ * devices for attention, fp32 on the cpu); the channel MLP's gate_up and act are not kept at all
+ * where the device recomputes them ({@link ScratchSizes#channelMlpRecomputes}).
  */
 public final class Workspace {
     /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
@@ -92,16 +96,17 @@ public final class Workspace {
         slotSteps = a.i32(B);
 
         scratchActs = blockActs(c, a, B, false, ops);
-        attScratch = c.mlpT() ? null : a.f32Elements(ops.attentionMixScratch(B, L, D));
-        mlpScratch = a.f32Elements(ops.channelMlpScratch(B * L, D, I));
+        attScratch = c.mlpT() ? null : a.f32Elements(ops.attentionMixScratch(B, L, D, training));
+        mlpScratch = a.f32Elements(ops.channelMlpScratch(B * L, D, I, training));
         mixScratch = c.mlpT() ? a.f32Elements(ops.tokenMixScratch(B, L, D, It)) : null;
 
         int apps = c.lCycles() + 1;
+        DType act = ops.activationDType(c.mlpT());
         if (training) {
             h0 = new Tensor[apps];
             saved = new BlockActs[apps][c.layers()];
             for (int k = 0; k < apps; k++) {
-                h0[k] = a.f32(B, L, D);
+                h0[k] = a.of(act, B, L, D);
                 for (int l = 0; l < c.layers(); l++) saved[k][l] = blockActs(c, a, B, true, ops);
             }
             dLogits = a.f32(B, L, V);
@@ -120,11 +125,13 @@ public final class Workspace {
 
     private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, ScratchSizes ops) {
         int L = c.totalLen(), D = c.hiddenSize(), I = c.interChannels();
-        Tensor h1 = a.f32(B, L, D);
-        // The no-gradient block needs no pre-activation where the device fuses SwiGLU (kernels).
-        Tensor gu = forBackward || ops.channelMlpNeedsGateUpWithoutSaving() ? a.f32(B * L, 2 * I) : null;
-        Tensor act = a.f32(B * L, I);
-        Tensor out = forBackward ? a.f32(B, L, D) : null; // no-grad blocks write in place
+        DType dt = ops.activationDType(c.mlpT());
+        Tensor h1 = a.of(dt, B, L, D);
+        // Where the device recomputes them (kernels) the MLP's gate_up and act are kept nowhere.
+        boolean keepMlp = !ops.channelMlpRecomputes();
+        Tensor gu = keepMlp ? a.f32(B * L, 2 * I) : null;
+        Tensor act = keepMlp ? a.f32(B * L, I) : null;
+        Tensor out = forBackward ? a.of(dt, B, L, D) : null; // no-grad blocks write in place
         Tensor rstd1, rstd2 = forBackward ? a.f32(B * L) : null;
         Tensor mixGateUp = null, mixAct = null, qkv = null, attnSaved = null, attn = null;
         if (c.mlpT()) {
@@ -133,8 +140,8 @@ public final class Workspace {
             mixAct = a.f32(B * D, c.interTokens());
         } else {
             rstd1 = forBackward ? a.f32(B * L) : null;
-            qkv = a.f32(B, L, 3 * D);
-            attn = a.f32(B, L, D);
+            qkv = a.of(dt, B, L, 3 * D);
+            attn = a.of(dt, B, L, D);
             attnSaved = forBackward ? a.f32(ops.attentionSaveShape(B, c.numHeads(), L)) : null;
         }
         return new BlockActs(h1, rstd1, gu, act, out, rstd2, mixGateUp, mixAct, qkv, attnSaved, attn);

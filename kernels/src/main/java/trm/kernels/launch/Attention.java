@@ -13,7 +13,8 @@ import trm.kernels.runtime.Launch;
  * attention, head_dim 64, fp32, over qkv [B, L, 3·H·64] ([q heads | k heads | v heads]), as
  * the cpu reference's attention but without the [B, H, L, L] probabilities: forward saves the
  * per-row logsumexp [B, H, L] and backward recomputes the scores. All pointers are device pointers
- * to fp32; RoPE tables are optional (0).
+ * to fp32, except qkv and out when a {@code bf16} mask names them ({@link #BF16_QKV},
+ * {@link #BF16_OUT}: bf16, as the kernel devices save activations); RoPE tables are optional (0).
  */
 public final class Attention {
     private Attention() {}
@@ -22,11 +23,19 @@ public final class Attention {
     static final int TILE = 64, THREADS = 256, LDS = HEAD_DIM + 1;
     static final int DQ_SHARED = 3 * TILE * LDS * 4, DKDV_SHARED = (3 * TILE * LDS + 2 * TILE) * 4;
 
-    /** out [B, L, H·64] and lse [B, H, L] from qkv [B, L, 3·H·64] (q and k already rotated). */
+    /** Bits of the {@code bf16} mask (attention.cu's Bf16): qkv, out stored as bf16. */
+    public static final int BF16_QKV = 1, BF16_OUT = 2;
+
+    /** out [B, L, H·64] and lse [B, H, L] from qkv [B, L, 3·H·64] (q and k already rotated), all fp32. */
     public static void forward(KernelRuntime rt, long out, long lse, long qkv, int B, int L, int H) {
+        forward(rt, out, lse, qkv, B, L, H, 0);
+    }
+
+    /** {@link #forward} with qkv and/or out in bf16 ({@link #BF16_QKV} | {@link #BF16_OUT}). */
+    public static void forward(KernelRuntime rt, long out, long lse, long qkv, int B, int L, int H, int bf16) {
         Dim3 grid = grid(B, L, H);
         if (grid == null) return;
-        rt.launch(Launch.of("attention_fwd", grid, Dim3.of(THREADS), 0, ptr(qkv), ptr(out), ptr(lse), i32(L), i32(H)));
+        rt.launch(Launch.of("attention_fwd", grid, Dim3.of(THREADS), 0, ptr(qkv), ptr(out), ptr(lse), i32(L), i32(H), i32(bf16)));
     }
 
     /** Floats of the {@code delta} workspace backward needs: B·H·L. */
@@ -40,13 +49,19 @@ public final class Attention {
      */
     public static void backward(KernelRuntime rt, long dqkv, long dOut, long qkv, long out, long lse, long delta,
                                 long ropeCos, long ropeSin, int B, int L, int H) {
+        backward(rt, dqkv, dOut, qkv, out, lse, delta, ropeCos, ropeSin, B, L, H, 0);
+    }
+
+    /** {@link #backward} reading qkv and/or out as bf16 ({@link #BF16_QKV} | {@link #BF16_OUT}); dqkv, dOut stay fp32. */
+    public static void backward(KernelRuntime rt, long dqkv, long dOut, long qkv, long out, long lse, long delta,
+                                long ropeCos, long ropeSin, int B, int L, int H, int bf16) {
         if ((ropeCos == 0) != (ropeSin == 0)) throw new TrmException("attention: give both RoPE tables or neither");
         Dim3 grid = grid(B, L, H);
         if (grid == null) return;
         rt.launch(Launch.of("attention_bwd_dq", grid, Dim3.of(THREADS), DQ_SHARED,
-                ptr(qkv), ptr(out), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H)));
+                ptr(qkv), ptr(out), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H), i32(bf16)));
         rt.launch(Launch.of("attention_bwd_dkdv", grid, Dim3.of(THREADS), DKDV_SHARED,
-                ptr(qkv), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H)));
+                ptr(qkv), ptr(dOut), ptr(lse), ptr(delta), ptr(dqkv), ptr(ropeCos), ptr(ropeSin), i32(L), i32(H), i32(bf16)));
     }
 
     /** The launch grid: B·H on x, the 64-row tiles of L on y; null when there is nothing to do. */

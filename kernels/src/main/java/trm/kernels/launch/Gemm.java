@@ -15,8 +15,10 @@ import trm.kernels.runtime.Launch;
  * Launches the tensor-core GEMM of {@code gemm.cu} (WMMA m16n16k16, fp32 in memory, bf16 operands
  * staged in shared memory, fp32 accumulation) for a linear layer and for the MLP-mixer.
  *
- * <p>Every pointer is a device pointer to fp32 row-major data; 0 means "none" where a pointer is
- * optional. Shapes follow {@link trm.engine.Ops#linear}: in [M, K], weight [N, K] (PyTorch's
+ * <p>Every pointer is a device pointer to fp32 row-major data, or bf16 where a {@code bf16} mask
+ * names it ({@link #BF16_A} ... {@link #BF16_RES}, for the kernel's A, B, C, aux and residual: a
+ * bf16 operand is staged as is, a bf16 output rounded once after the fp32 epilogue); 0 means
+ * "none" where a pointer is optional. Shapes follow {@link trm.engine.Ops#linear}: in [M, K], weight [N, K] (PyTorch's
  * [out, in]), out [M, N]. Nothing here synchronizes; launches are ordered on the runtime's stream.
  *
  * <pre>{@code
@@ -76,6 +78,14 @@ public final class Gemm {
     /** Epilogue modes, as in gemm.cu. */
     static final int PLAIN = 0, SWIGLU_COLS = 1, SWIGLU_ROWS = 2, ROPE = 3, SWIGLU_BWD_COLS = 4, SWIGLU_BWD_ROWS = 5;
 
+    /**
+     * Bits of a {@code bf16} mask: which of the kernel's buffers hold bf16 (gemm.cu's Bf16; passed in
+     * the epilogue argument's bits 8..). For {@link #forward}: A = in, B = w, C = out, aux = the saved
+     * gate_up; {@link #backwardInput}: A = dOut, B = w, C = dIn; {@link #backwardWeight}: A = dOut,
+     * B = in, C = dW; {@link #backwardInputSwiGlu}: A = dOut, B = wDown, C = dGateUp, aux = gate_up.
+     */
+    public static final int BF16_A = 1, BF16_B = 2, BF16_C = 4, BF16_AUX = 8, BF16_RES = 16;
+
     /** What the forward product's epilogue does after adding the bias. */
     public sealed interface Epilogue {
         /** out = product (+ bias). */
@@ -117,14 +127,26 @@ public final class Gemm {
 
     /** out = in[M,K] · w[N,K]ᵀ (+ bias[N] when bias != 0), then the epilogue. */
     public static void forward(KernelRuntime rt, long out, long in, long w, long bias, int M, int K, int N, Epilogue epi) {
+        forward(rt, out, in, w, bias, M, K, N, epi, 0);
+    }
+
+    /** {@link #forward} with the buffers {@code bf16} names ({@link #BF16_A} = in, ...) in bf16. */
+    public static void forward(KernelRuntime rt, long out, long in, long w, long bias, int M, int K, int N, Epilogue epi, int bf16) {
         int cols = epi instanceof Epilogue.SwiGlu ? N / 2 : N;
-        forward(rt, Tile.auto(M, cols, 1), out, in, w, bias, M, K, N, epi);
+        forward(rt, Tile.auto(M, cols, 1), out, in, w, bias, M, K, N, epi, bf16);
     }
 
     /** {@link #forward} with a chosen tile. */
     public static void forward(KernelRuntime rt, Tile tile, long out, long in, long w, long bias, int M, int K, int N, Epilogue epi) {
+        forward(rt, tile, out, in, w, bias, M, K, N, epi, 0);
+    }
+
+    /** {@link #forward} with a chosen tile and bf16 buffers. */
+    public static void forward(KernelRuntime rt, Tile tile, long out, long in, long w, long bias, int M, int K, int N, Epilogue epi,
+                               int bf16) {
         Raw r = new Raw(Layout.ABT, in, K, w, K, out, N, M, N, K);
         r.bias = bias;
+        r.bf16 = bf16;
         switch (epi) {
             case Epilogue.None n -> {}
             case Epilogue.Accumulate a -> r.accumulate = true;
@@ -150,12 +172,23 @@ public final class Gemm {
 
     /** dIn[M,K] = dOut[M,N] · w[N,K], or += when accumulate. */
     public static void backwardInput(KernelRuntime rt, long dIn, long dOut, long w, int M, int K, int N, boolean accumulate) {
-        backwardInput(rt, Tile.auto(M, K, 1), dIn, dOut, w, M, K, N, accumulate);
+        backwardInput(rt, dIn, dOut, w, M, K, N, accumulate, 0);
+    }
+
+    /** {@link #backwardInput} with bf16 buffers ({@link #BF16_A} = dOut, {@link #BF16_C} = dIn). */
+    public static void backwardInput(KernelRuntime rt, long dIn, long dOut, long w, int M, int K, int N, boolean accumulate, int bf16) {
+        backwardInput(rt, Tile.auto(M, K, 1), dIn, dOut, w, M, K, N, accumulate, bf16);
     }
 
     public static void backwardInput(KernelRuntime rt, Tile tile, long dIn, long dOut, long w, int M, int K, int N, boolean accumulate) {
+        backwardInput(rt, tile, dIn, dOut, w, M, K, N, accumulate, 0);
+    }
+
+    public static void backwardInput(KernelRuntime rt, Tile tile, long dIn, long dOut, long w, int M, int K, int N, boolean accumulate,
+                                     int bf16) {
         Raw r = new Raw(Layout.AB, dOut, N, w, K, dIn, K, M, K, N);
         r.accumulate = accumulate;
+        r.bf16 = bf16;
         launch(rt, tile, r);
     }
 
@@ -164,11 +197,22 @@ public final class Gemm {
      * dGateUp[M, 2I] from the saved pre-activation gateUp [M, 2I] (as the cpu reference's SwiGLU backward).
      */
     public static void backwardInputSwiGlu(KernelRuntime rt, long dGateUp, long dOut, long wDown, long gateUp, int M, int I, int N) {
-        backwardInputSwiGlu(rt, Tile.auto(M, I, 1), dGateUp, dOut, wDown, gateUp, M, I, N);
+        backwardInputSwiGlu(rt, dGateUp, dOut, wDown, gateUp, M, I, N, 0);
+    }
+
+    /** {@link #backwardInputSwiGlu} with bf16 buffers ({@link #BF16_C} = dGateUp, {@link #BF16_AUX} = gateUp). */
+    public static void backwardInputSwiGlu(KernelRuntime rt, long dGateUp, long dOut, long wDown, long gateUp, int M, int I, int N, int bf16) {
+        backwardInputSwiGlu(rt, Tile.auto(M, I, 1), dGateUp, dOut, wDown, gateUp, M, I, N, bf16);
     }
 
     public static void backwardInputSwiGlu(KernelRuntime rt, Tile tile, long dGateUp, long dOut, long wDown, long gateUp, int M, int I, int N) {
+        backwardInputSwiGlu(rt, tile, dGateUp, dOut, wDown, gateUp, M, I, N, 0);
+    }
+
+    public static void backwardInputSwiGlu(KernelRuntime rt, Tile tile, long dGateUp, long dOut, long wDown, long gateUp, int M, int I, int N,
+                                           int bf16) {
         Raw r = new Raw(Layout.AB, dOut, N, wDown, I, dGateUp, 2 * I, M, I, N);
+        r.bf16 = bf16;
         r.mode = SWIGLU_BWD_COLS;
         r.aux = requirePtr(gateUp, "gateUp");
         r.ldaux = 2 * I;
@@ -192,14 +236,26 @@ public final class Gemm {
      * in slice order (deterministic).
      */
     public static void backwardWeight(KernelRuntime rt, long dW, long dOut, long in, int M, int K, int N, long workspace, int splits) {
+        backwardWeight(rt, dW, dOut, in, M, K, N, workspace, splits, 0);
+    }
+
+    /** {@link #backwardWeight} with bf16 operands ({@link #BF16_A} = dOut, {@link #BF16_B} = in; dW stays fp32). */
+    public static void backwardWeight(KernelRuntime rt, long dW, long dOut, long in, int M, int K, int N, long workspace, int splits, int bf16) {
         int s = Math.max(1, splits);
-        backwardWeight(rt, Tile.auto(N, K, s), dW, dOut, in, M, K, N, workspace, s);
+        backwardWeight(rt, Tile.auto(N, K, s), dW, dOut, in, M, K, N, workspace, s, bf16);
     }
 
     public static void backwardWeight(KernelRuntime rt, Tile tile, long dW, long dOut, long in, int M, int K, int N, long workspace, int splits) {
+        backwardWeight(rt, tile, dW, dOut, in, M, K, N, workspace, splits, 0);
+    }
+
+    public static void backwardWeight(KernelRuntime rt, Tile tile, long dW, long dOut, long in, int M, int K, int N, long workspace, int splits,
+                                      int bf16) {
+        if ((bf16 & BF16_C) != 0) throw new TrmException("gemm: weight gradients are fp32");
         if (splits <= 1) {
             Raw r = new Raw(Layout.ATB, dOut, N, in, K, dW, K, N, K, M);
             r.accumulate = true;
+            r.bf16 = bf16;
             launch(rt, tile, r);
             return;
         }
@@ -207,6 +263,7 @@ public final class Gemm {
         int chunk = (int) roundUp(ceil(M, splits), tile.bk);
         int slices = (int) ceil(M, chunk);
         Raw r = new Raw(Layout.ATB, dOut, N, in, K, workspace, K, N, K, chunk);
+        r.bf16 = bf16;
         r.sA = (long) chunk * N;
         r.sB = (long) chunk * K;
         r.sC = (long) N * K;
@@ -248,6 +305,8 @@ public final class Gemm {
         /** gridDim.z: batch items (nbPer = 1) or split-K slices. */
         public int slices = 1;
         public int mode = PLAIN;
+        /** Which buffers are bf16: {@link #BF16_A} | {@link #BF16_B} | ... (0: all fp32). */
+        public int bf16;
         public boolean accumulate;
         public long bias, residual, aux;
         public int ldaux;
@@ -311,6 +370,7 @@ public final class Gemm {
         }
         if ((r.mode == SWIGLU_BWD_COLS || r.mode == SWIGLU_BWD_ROWS) && r.aux == 0)
             throw new TrmException("gemm: SwiGLU backward needs the saved pre-activation");
+        if ((r.bf16 & ~(BF16_A | BF16_B | BF16_C | BF16_AUX | BF16_RES)) != 0) throw new TrmException("gemm: bad bf16 mask " + r.bf16);
         if (gx == 0 || gy == 0 || r.slices == 0) return java.util.List.of();
         // Row tiles (which grow with the batch) on gridDim.x, up to 2³¹−1; column tiles and slices on y and z (≤ 65535).
         if (gy > Integer.MAX_VALUE || gx > MAX_GRID_YZ)
@@ -331,17 +391,21 @@ public final class Gemm {
 
     /** One launch of {@code count} z-slices starting at batch item {@code first} (0 for unbatched and split-K). */
     private static Launch launchOnce(Tile tile, Raw r, int rowTiles, int colTiles, int count, int first) {
-        long a = r.a + 4L * first * r.sA, b = r.b + 4L * first * r.sB, c = r.c + 4L * first * r.sC;
-        long residual = r.residual == 0 ? 0 : r.residual + 4L * first * r.sC, aux = r.aux == 0 ? 0 : r.aux + 4L * first * r.sAux;
+        long a = r.a + bytes(r, BF16_A) * first * r.sA, b = r.b + bytes(r, BF16_B) * first * r.sB, c = r.c + bytes(r, BF16_C) * first * r.sC;
+        long residual = r.residual == 0 ? 0 : r.residual + bytes(r, BF16_RES) * first * r.sC;
+        long aux = r.aux == 0 ? 0 : r.aux + bytes(r, BF16_AUX) * first * r.sAux;
         int nbTotal = first == 0 && count == r.slices ? r.nbTotal : count;
         long rTotal = first == 0 && count == r.slices ? r.rTotal : (long) count * r.R;
         return Launch.of(tile.kernel(r.layout), Dim3.of(rowTiles, colTiles, count), Dim3.of(tile.threads()),
                 tile.sharedBytes(r.layout),
                 ptr(a), i32(r.lda), i64(r.sA), ptr(b), i32(r.ldb), i64(r.sB), ptr(c), i32(r.ldc), i64(r.sC),
                 i32(r.M), i32(r.N), i32(r.R), i64(rTotal), i32(r.nbPer), i32(nbTotal),
-                i32(r.mode), i32(r.accumulate ? 1 : 0), ptr(r.bias), ptr(residual), ptr(aux), i32(r.ldaux), i64(r.sAux),
+                i32(r.mode | r.bf16 << 8), i32(r.accumulate ? 1 : 0), ptr(r.bias), ptr(residual), ptr(aux), i32(r.ldaux), i64(r.sAux),
                 ptr(r.ropeCos), ptr(r.ropeSin), i32(r.ropeL), i32(r.ropeHd), i32(r.ropeCols));
     }
+
+    /** Bytes of an element of the buffer {@code bit} names. */
+    private static long bytes(Raw r, int bit) { return (r.bf16 & bit) != 0 ? 2 : 4; }
 
     static long requirePtr(long p, String what) {
         if (p == 0) throw new TrmException("gemm: " + what + " pointer is null");

@@ -34,6 +34,8 @@ final class DataCommand {
         @Option(names = "--size", defaultValue = "9", description = "grid side for --generate: 4, 6 or 9 (default: ${DEFAULT-VALUE})") int size;
         @Option(names = "--min-rating", defaultValue = "0", description = "keep puzzles needing at least this many backtracks") int minRating;
         @Option(names = "--seed", defaultValue = "0") long seed;
+        @Option(names = "--exclude", paramLabel = "CSV", description = "with --generate: skip puzzles equivalent (up to the augmentation's symmetries) "
+                + "to any question of this Sudoku CSV, e.g. the training set, so the output is a held-out set") Path exclude;
         @Option(names = "--convert", paramLabel = "FILE", description = "a puzzle-per-line file to solve and convert") Path convert;
         @Option(names = "--out", required = true, description = "CSV to write (written atomically)") Path out;
         @Parameters(arity = "0", hidden = true) List<String> none;
@@ -41,6 +43,7 @@ final class DataCommand {
         @Override
         public Integer call() {
             if ((generate == null) == (convert == null)) throw new TrmException("give exactly one of --generate COUNT or --convert FILE");
+            if (exclude != null && convert != null) throw new TrmException("--exclude goes with --generate, not --convert");
             Options.outputFile("--out", out);
             if (convert != null) {
                 if (!Files.exists(convert)) throw new TrmException("file not found: " + convert);
@@ -52,12 +55,29 @@ final class DataCommand {
             SudokuGeometry g = SudokuGeometry.forSide(size);
             Options.range("--generate", generate, 1, 10_000_000);
             Options.range("--min-rating", minRating, 0, Integer.MAX_VALUE);
+            java.util.Set<String> excluded = exclude == null ? java.util.Set.of() : canonicalForms(exclude, g);
             List<SudokuExample> puzzles = new SudokuGenerator(g, seed).generateDistinct(generate,
-                    new SudokuGenerator.Target(minRating, 0, 10_000), "generated-" + size + "x" + size, java.util.Set.of());
+                    new SudokuGenerator.Target(minRating, 0, 10_000), "generated-" + size + "x" + size, excluded);
             SudokuCsv.write(out, puzzles);
             System.out.printf("wrote %d %d×%d puzzles to %s (mean rating %.1f)%n", puzzles.size(), size, size, out,
                     puzzles.stream().mapToInt(SudokuExample::rating).average().orElse(0));
             return 0;
+        }
+
+        /** The canonical forms of the questions in {@code csv} that have {@code g}'s shape; a puzzle of another size is an error. */
+        private static java.util.Set<String> canonicalForms(Path csv, SudokuGeometry g) {
+            Options.inputFile("--exclude", csv);
+            var key = trm.trainer.data.sudoku.SudokuCanonical.key(g);
+            java.util.Set<String> forms = new java.util.HashSet<>();
+            try (var rows = SudokuCsv.stream(csv)) {
+                rows.forEach(e -> {
+                    if (e.question().length != g.cellCount())
+                        throw new TrmException(csv + ": puzzle '" + e.source() + "' has " + e.question().length + " cells, --size "
+                                + g.size() + " needs " + g.cellCount());
+                    forms.add(key.apply(e.question()));
+                });
+            }
+            return forms;
         }
     }
 

@@ -7,7 +7,7 @@ import trm.engine.TrmException;
 /** The {@code trm} command line. A user's mistake prints one line and exits 2; never a stack trace. Exit codes: {@link Exit}. */
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
         description = "Tiny Recursive Model: train, evaluate and solve puzzles.",
-        subcommands = {SolveCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
+        subcommands = {SolveCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

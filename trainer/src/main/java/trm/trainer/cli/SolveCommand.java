@@ -13,6 +13,7 @@ import trm.trainer.data.maze.MazeGrid;
 import trm.trainer.data.maze.MazePicture;
 import trm.trainer.data.maze.MazeTask;
 import trm.trainer.data.sudoku.SudokuTask;
+import trm.trainer.data.sudoku.SudokuText;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Solve Sudoku puzzles with a trained model (by default the shipped one, on a puzzle it has never seen).",
+        description = {"Solve Sudoku puzzles with a trained model: by default the shipped one for the puzzle's grid size (weights/),",
+                "or a freshly generated puzzle for the largest shipped model when none is given.",
                 "A puzzle is a string of n² cells, '.' or '0' for blank, e.g. 4×4: 1.3..4.22..3..2.",
+                "Every answer is checked against the givens and the rules; an invalid one lists the cells in conflict.",
                 "Exit code: 0 every answer is a valid solution; 4 some answer is not; 2 a mistake in the input",
                 "(a bad line of --file is named and skipped, and the other puzzles are still solved).",
                 "Mazes: --maze FILE (Maze-Hard CSV or block text) with a maze model (--weights); --png OUT draws each answer.",
@@ -32,14 +35,17 @@ final class SolveCommand implements Callable<Integer> {
     @Option(names = "--file", description = "a puzzle-per-line file") Path file;
     @Option(names = "--limit", defaultValue = "10", description = "at most this many puzzles from --file or mazes from --maze, at least 1 (default: ${DEFAULT-VALUE})") int limit;
     @Option(names = "--allow-partial", description = "load a checkpoint that lacks model tensors or holds others, saying which") boolean allowPartial;
-    @Option(names = "--weights", description = "model checkpoint (default: " + ModelFiles.DEFAULT_WEIGHTS + ")") Path weights;
+    @Option(names = "--weights", description = "model checkpoint (default: the shipped model for the puzzle's grid size, in weights/)") Path weights;
     @Option(names = "--config", description = "architecture JSON for checkpoints without one") Path config;
-    @Option(names = "--trace", description = "print the answer after every supervision step") boolean trace;
+    @Option(names = "--trace", description = "print the answer after every supervision step (with --png: draw them)") boolean trace;
+    @Option(names = "--fallback", paramLabel = "solver", description = "solver: under an invalid answer, also print the exact solver's solution (labelled as the solver's)")
+    String fallback;
     @Option(names = "--no-early-halt", description = "run all N_sup steps instead of stopping when q_halt > 0") boolean noEarlyHalt;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--seed", defaultValue = "2026", description = "seed of the example puzzle when none is given") long seed;
     @Option(names = "--maze", description = "mazes to solve: a Maze-Hard CSV (.csv) or the block text form (rows of '# SG.', blank line between mazes)") Path maze;
     @Option(names = "--png", description = "with --maze: draw each answer to this PNG (several mazes: OUT-1.png, OUT-2.png, ...); "
+            + "with --trace, a Sudoku: one PNG per puzzle, the puzzle then the answer after every supervision step (changed cells yellow); "
             + "with --arc: the test inputs, the top-2 and the truth in the ARC colours") Path png;
     @Option(names = "--arc", paramLabel = "TASK_ID|FILE", description = "an ARC task: an id of the --data arc:DIR dataset, or a task JSON file")
     String arc;
@@ -51,6 +57,8 @@ final class SolveCommand implements Callable<Integer> {
         Options.range("--limit", limit, 1, Integer.MAX_VALUE);
         Options.inputFile("--file", file);
         Options.inputFile("--config", config);
+        boolean solverFallback = SudokuReport.fallback(fallback);
+        if (solverFallback && (arc != null || maze != null)) throw new TrmException("--fallback solver is for Sudoku, not --maze or --arc");
         if (arc != null) {
             if (maze != null) throw new TrmException("give --maze or --arc, not both");
             if (data != null && !ArcCommands.isSpec(data)) throw new TrmException("--data for --arc must be arc:DIR, got " + data);
@@ -60,9 +68,19 @@ final class SolveCommand implements Callable<Integer> {
             return 0;
         }
         if (data != null) throw new TrmException("--data goes with --arc");
-        if (png != null && maze == null) throw new TrmException("--png draws mazes: give --maze FILE (or an ARC task: --arc TASK)");
+        if (png != null && maze == null && !trace)
+            throw new TrmException("--png draws mazes: give --maze FILE (or an ARC task: --arc TASK; or a Sudoku's recursion: --trace --png OUT)");
         if (maze != null) return solveMazes();
-        TrmModel model = ModelFiles.load(Paths.orShipped(weights, ModelFiles.DEFAULT_WEIGHTS), config, Devices.open(device), allowPartial);
+        Options.outputFile("--png", png);
+        Path modelFile = weights;
+        if (modelFile == null) {
+            int side = ShippedModels.side(puzzles, file);
+            if (side == 0 && !puzzles.isEmpty()) SudokuText.parse(puzzles.getFirst()); // says why it is no Sudoku
+            ShippedModels.Shipped shipped = side == 0 ? ShippedModels.largest() : ShippedModels.forSide(side);
+            modelFile = shipped.file();
+            System.out.println("model: the shipped " + shipped.label());
+        }
+        TrmModel model = ModelFiles.load(modelFile, config, Devices.open(device), allowPartial);
         SudokuTask task = SudokuTask.forCellCountOrNull(model.config.seqLen());
         if (task == null) throw new TrmException("this model takes " + model.config.seqLen() + " cells: not a Sudoku model");
         List<int[]> grids = new ArrayList<>();
@@ -76,10 +94,13 @@ final class SolveCommand implements Callable<Integer> {
             int n = task.geometry().size();
             System.out.println("No puzzle given: solving a freshly generated " + n + "×" + n + " puzzle (seed " + seed + ").");
         }
+        this.sudokuFallback = solverFallback;
         List<int[]> answers = solve(model, task, grids, "valid solution", true);
         if (!refused.isEmpty()) return Exit.USER_ERROR;
         return allValid(task, grids, answers) ? Exit.OK : Exit.NO_VALID_RESULT;
     }
+
+    private boolean sudokuFallback;
 
     /** Whether every answer is a valid solution of its puzzle (exit 0), else exit 4. */
     private static <G> boolean allValid(Task<G> task, List<G> grids, List<G> answers) {
@@ -128,7 +149,8 @@ final class SolveCommand implements Callable<Integer> {
         int solved = 0;
         for (G q : grids) {
             long t0 = System.nanoTime();
-            Inference.Answer a = inf.solve(List.of(new Sample(task.encode(q), null, 0)), !noEarlyHalt, trace).getFirst();
+            boolean sudokuPicture = png != null && trace && task instanceof SudokuTask;
+            Inference.Answer a = inf.solve(List.of(new Sample(task.encode(q), null, 0)), !noEarlyHalt, trace || sudokuPicture).getFirst();
             double ms = (System.nanoTime() - t0) / 1e6;
             G answer = task.decode(a.prediction());
             answers.add(answer);
@@ -155,6 +177,11 @@ final class SolveCommand implements Callable<Integer> {
                     a.stepsUsed(), a.stepsUsed() == 1 ? "" : "s", a.haltConfidence(), ms, device);
             String note = why == null ? null : task.noteOnPuzzle(q);
             if (note != null) System.out.println("note: " + note);
+            if (task instanceof SudokuTask s && q instanceof int[] puzzle && answer instanceof int[] cells) {
+                SudokuReport.explain(System.out, s, puzzle, cells, sudokuFallback);
+                if (sudokuPicture) SudokuReport.tracePicture(System.out, grids.size() == 1 ? png : numbered(png, answers.size()), s,
+                        puzzle, a.trace().stream().map(s::decode).toList());
+            }
         }
         if (grids.size() > 1) System.out.printf("%d of %d solved%n", solved, grids.size());
         return answers;

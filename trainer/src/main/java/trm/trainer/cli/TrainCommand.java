@@ -23,6 +23,7 @@ import trm.trainer.run.CheckpointCadence;
 import trm.trainer.run.RunFolder;
 import trm.trainer.run.RunSpec;
 import trm.trainer.run.StopSignals;
+import trm.trainer.run.TrainingCurves;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,9 @@ import java.util.function.Supplier;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train TRM with deep supervision and adaptive halting.",
-                "Writes RUN/run.json (the run's definition), RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable) and "
-                        + "RUN/model.safetensors (EMA weights, same step as the checkpoint).",
+                "Writes RUN/run.json (the run's definition), RUN/metrics.jsonl, RUN/checkpoint.safetensors (resumable), "
+                        + "RUN/model.safetensors (EMA weights, same step as the checkpoint) and RUN/curves.png (training curves, "
+                        + "redrawn at each evaluation and at the end; trm plot --run RUN redraws it).",
                 "SIGINT/SIGTERM: checkpoint at the next step boundary, exit 130/143. Divergence (a non-finite loss, gradient or "
                         + "weight): stop with exit 4, the last checkpoint untouched.",
                 "Test puzzles equivalent to training ones (up to the augmentation's symmetries) are left out of --test-data.",
@@ -327,13 +329,24 @@ final class TrainCommand implements Callable<Integer> {
                         evalRecord.put("other_shortest_path", score.otherShortest());
                     }
                     folder.appendMetrics(evalRecord);
+                    drawCurves(folder, progress);
                 }
                 if (delayMs > 0) sleep(delayMs);
             }
         }
+        if (test.isEmpty()) drawCurves(folder, progress); // with a test set, the last evaluation drew them
         System.err.println();
-        System.err.println("trm: done; weights in " + folder.model());
+        System.err.println("trm: done; weights in " + folder.model() + ", curves in " + folder.dir().resolve(TrainingCurves.FILE));
         return 0;
+    }
+
+    /** Redraws RUN/curves.png from metrics.jsonl; a failure to draw is said and training goes on (metrics.jsonl is the record). */
+    private static void drawCurves(RunFolder folder, Progress progress) {
+        try {
+            TrainingCurves.write(folder.metrics(), folder.dir().resolve(TrainingCurves.FILE), folder.dir().getFileName().toString());
+        } catch (TrmException e) {
+            progress.println("trm: training curves not drawn: " + e.getMessage());
+        }
     }
 
     /** Stops a diverged run: one diagnostic, the last good checkpoint untouched, how to go on. */

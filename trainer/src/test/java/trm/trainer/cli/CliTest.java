@@ -157,6 +157,26 @@ class CliTest {
     }
 
     @Test
+    void generatedHeldOutSetExcludesEveryTrainingPuzzleUpToSymmetry() throws Exception {
+        // 4×4 minimal puzzles fall in 36 classes: two independent sets of 20 and 8 would almost surely share one.
+        Path train = dir.resolve("train4.csv"), held = dir.resolve("held4.csv");
+        assertEquals(0, run("data", "sudoku", "--generate", "20", "--size", "4", "--seed", "1", "--out", train.toString()).code());
+        Result r = run("data", "sudoku", "--generate", "8", "--size", "4", "--seed", "2", "--exclude", train.toString(),
+                "--out", held.toString());
+        assertEquals(0, r.code(), r.err());
+        var key = trm.trainer.data.sudoku.SudokuCanonical.key(trm.trainer.data.sudoku.SudokuGeometry.MINI);
+        var trainForms = trm.trainer.data.sudoku.SudokuCsv.readAll(train).stream().map(e -> key.apply(e.question())).toList();
+        var heldForms = trm.trainer.data.sudoku.SudokuCsv.readAll(held).stream().map(e -> key.apply(e.question())).toList();
+        assertEquals(8, heldForms.size());
+        assertTrue(heldForms.stream().noneMatch(trainForms::contains), "held-out set shares a puzzle class with the training set");
+
+        Result wrongSize = run("data", "sudoku", "--generate", "2", "--size", "6", "--exclude", train.toString(),
+                "--out", dir.resolve("x.csv").toString());
+        assertEquals(2, wrongSize.code());
+        assertTrue(wrongSize.err().contains("has 16 cells, --size 6 needs 36"), wrongSize.err());
+    }
+
+    @Test
     void trainsAndSolvesOnTheSimulator() {
         org.junit.jupiter.api.Assumptions.assumeTrue(trm.kernels.runtime.SimRuntime.unavailableReason(trm.kernels.runtime.KernelSet.MAIN).isEmpty(),
                 "sim device unavailable (no g++ at build time)");
