@@ -20,22 +20,59 @@ import trm.trainer.data.maze.MazeScore;
 import trm.trainer.data.maze.MazeSource;
 
 /**
- * Training on mazes, end to end on the cpu: a small attention TRM (64 wide, 4 heads of 16, RoPE,
- * T=2, n=2, N_sup=4) trained with dihedral augmentation on 2000 generated 8×8 mazes (unique
- * shortest path of at least 8 steps), evaluated on 200 held-out mazes that share no maze with the
- * training set under any of the 8 transforms.
+ * Training on mazes, end to end on the cpu, with dihedral augmentation and held-out mazes that
+ * share no maze with the training set under any of the 8 transforms ({@link MazeCanon}).
  *
- * <p><b>What it does not show:</b> the issue's goal, ≥ 90% exact on held-out mazes, is out of
- * reach in a CI budget on 2 cores. Measured (2026-11-30, shared 2-core machine): in this
- * configuration and three others (MLP-mixer, learned positions, lr 2e-3/3e-3, 6×6 to 8×8) the
- * attention model stays at 0% exact after 400–900 steps; held-out token accuracy climbs from
- * ~0.3 to the copy baseline (~0.87: every cell but the path) within 200 steps and then creeps above
- * it. So this test asserts what the budget does show — that the maze data, the augmentation, the
- * maze-att style model and the trainer fit together and learn the maze's structure — and prints
- * the exact and valid-shortest-path scores, so a future faster machine or longer run shows its
- * figure in the log.
+ * <p><b>The goal, met with the MLP-mixer:</b> a 64-wide TRM with the MLP-mixer block (the paper's
+ * Sudoku variant: a fixed token-mixing MLP over the grid instead of attention; T=2, n=2,
+ * N_sup=4, about 0.16M parameters) trained for 1000 steps of batch 32 on 2000 generated 6×6 mazes (unique
+ * shortest path of at least 6 steps, mean 6.8) solves ≥ 90% of 200 held-out mazes exactly.
+ * Measured (2026-11-30, shared 2-core machine under load, about 4.5 steps/s): exact 0.0 / 3.5 /
+ * 18.5 / 30.5 / 53.5 / 76 / 79 / 82 / 89.5 / 94% (188/200) after 100…1000 steps, path-cell recall
+ * 0.98, open cells wrongly marked 0.3%. Fewer steps do not make the bar: 800 steps with the lr
+ * cosine-decayed to 0.1× reached 77%.
+ *
+ * <p><b>Why attention does not get there in this budget</b> (same data, same steps, measured the
+ * same day): held-out token accuracy first reaches the copy baseline (every cell but the path, 0.84
+ * on 6×6, 0.87 on 8×8), so copying does not dominate for long — the loss left is the path cells';
+ * what is slow is the path itself. The RoPE attention model (4 heads of 16) marks 64% of the path
+ * cells and 6% of the open cells wrongly after 1000 steps: 9% exact (6×6, lr 2e-3, no EMA; with EMA
+ * 0.95: 9.5 / 8.5 / 20.5 / 9.5% after 500 / 1000 / 1500 / 2000 steps, 75% of the path cells; 7% at 600
+ * steps with EMA 0.95 and corridor-like mazes at wall density 0.45, where the mixer had 72%). A
+ * shortest path is decided by a stencil (a cell's four neighbours) applied again and again; on a
+ * row-major sequence with 1-D RoPE the attention has to learn to pick out offsets ±1 and ±side from
+ * relative rotations, and offset ±1 also joins the last cell of a row to the first of the next,
+ * which are not neighbours. The mixer's token MLP is a fixed L×L map that can hold the stencil
+ * directly. Learned absolute positions instead of RoPE do worse: 0% exact, 23% of the path cells
+ * after 1000 steps. The attention test below stays as the record of what the maze-att style model
+ * learns in a CI budget.
  */
 class LearnsMazeTest {
+    @Test
+    void smallMixerModelSolvesNineInTenHeldOutMazes() {
+        var target = MazeGenerator.Target.minPath(6);
+        List<MazeExample> train = MazeGenerator.generate(6, 6, 2000, target, 1, "train");
+        List<MazeExample> test = MazeCanon.heldOut(train, MazeGenerator.generate(6, 6, 300, target, 2, "test"));
+        assertTrue(test.size() >= 200, "enough held-out mazes: " + test.size());
+        test = test.subList(0, 200);
+        assertEquals(0, MazeCanon.overlap(train, test), "held-out mazes are new under all 8 transforms");
+
+        TrmConfig config = TrmConfig.builder().hiddenSize(64).numHeads(4).expansion(4).layers(2).hCycles(2).lCycles(2)
+                .mlpT(true).posEncoding(PosEncoding.NONE).puzzleEmbNdim(64).puzzleEmbLen(1).haltMaxSteps(4).seqLen(36)
+                .vocabSize(MazeCell.VOCAB_SIZE).build();
+        TrainOptions options = TrainOptions.builder().batch(32).steps(1000).lr(2e-3).warmupSteps(20).weightDecay(0.1)
+                .puzzleEmbLr(1e-3).puzzleEmbWeightDecay(0.1).emaRate(0.95).build();
+        Trainer trainer = new Trainer(config, options, new CpuDevice(), new MazeSource(new MazeDataset(train), 0, true));
+        while (!trainer.done()) trainer.trainStep();
+        List<Sample> samples = new MazeDataset(test).testSamples();
+        Metrics m = trainer.evaluate(samples, 100);
+        MazeScore score = MazeScore.of(test, trainer.predict(samples, 100));
+        System.out.printf("6x6 mazes, MLP-mixer, after %d steps: token accuracy %.4f, %s%n", trainer.step(), m.accuracy(), score.summary());
+        assertEquals(m.exactAccuracy(), score.exactAccuracy(), 1e-9, "the trainer's exact match and the maze score agree");
+        assertTrue(score.exactAccuracy() >= 0.90, "exact on held-out mazes: " + score.summary());
+        assertEquals(score.exact(), score.validShortest(), "generated mazes have one shortest path: valid means exact");
+    }
+
     @Test
     void smallAttentionModelLearnsTheMazeStructureOnHeldOutMazes() {
         var target = MazeGenerator.Target.minPath(8);
