@@ -50,7 +50,7 @@ else
         echo "check.sh: run it from the bundle (bench/gpu/make-bundle.sh), or use --dry-run here" >&2
         exit 2
     fi
-    # The real bundle (jlink, the 45 MB limit), from the jars of the last build if there are any.
+    # The real bundle (jlink, the 55 MB limit), from the jars of the last build if there are any.
     bundle=$root/bench/target/trm-gpu
     nobuild=""
     [ -f "$root/trainer/target/trm.jar" ] && [ -f "$root/bench/target/benchmarks.jar" ] \
