@@ -3,15 +3,8 @@ package trm.trainer.cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import trm.engine.cpu.CpuDevice;
-import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
-import trm.trainer.TrainOptions;
-import trm.trainer.Trainer;
-import trm.trainer.data.sudoku.SudokuDataset;
-import trm.trainer.data.sudoku.SudokuGenerator;
 import trm.trainer.data.sudoku.SudokuGeometry;
-import trm.trainer.data.sudoku.SudokuSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,16 +42,8 @@ class CliTest {
     /** A small untrained 4×4 model checkpoint: enough to exercise every command. */
     @BeforeAll
     static void model() {
-        var g = SudokuGeometry.MINI;
-        TrmConfig c = TrmConfig.builder().hiddenSize(32).numHeads(2).expansion(2).layers(1).hCycles(1).lCycles(1).mlpT(true)
-                .posEncoding(PosEncoding.NONE).puzzleEmbLen(1).haltMaxSteps(3).seqLen(16).vocabSize(6).build();
-        var data = new SudokuDataset(new SudokuGenerator(g, 1).generate(20, SudokuGenerator.Target.any(), "t"));
-        Trainer t = new Trainer(c, TrainOptions.builder().batch(4).steps(2).lr(1e-3).warmupSteps(0).weightDecay(0.1)
-                        .puzzleEmbLr(1e-3).puzzleEmbWeightDecay(0.1).emaRate(0.9).build(),
-                new CpuDevice(), new SudokuSource(data, 0, true));
-        t.trainStep();
         weights = dir.resolve("m.safetensors");
-        t.saveModel(weights);
+        ShippedModelsTest.miniModel(weights);
     }
 
     static void assertUserError(Result r, String expected) {
@@ -164,7 +149,7 @@ class CliTest {
         Result r = run("data", "sudoku", "--generate", "8", "--size", "4", "--seed", "2", "--exclude", train.toString(),
                 "--out", held.toString());
         assertEquals(0, r.code(), r.err());
-        var key = trm.trainer.data.sudoku.SudokuCanonical.key(trm.trainer.data.sudoku.SudokuGeometry.MINI);
+        var key = trm.trainer.data.sudoku.SudokuCanonical.key(SudokuGeometry.MINI);
         var trainForms = trm.trainer.data.sudoku.SudokuCsv.readAll(train).stream().map(e -> key.apply(e.question())).toList();
         var heldForms = trm.trainer.data.sudoku.SudokuCsv.readAll(held).stream().map(e -> key.apply(e.question())).toList();
         assertEquals(8, heldForms.size());

@@ -40,7 +40,7 @@ class ShippedModelsTest {
     static String oldRoot;
     static Path weights;
 
-    /** A small 4×4 model after one training step (as CliTest's): enough to exercise solve, never to be right. */
+    /** A small 4×4 model after one training step (CliTest uses it too): enough to exercise solve, never to be right. */
     static void miniModel(Path file) {
         var g = SudokuGeometry.MINI;
         TrmConfig c = TrmConfig.builder().hiddenSize(32).numHeads(2).expansion(2).layers(1).hCycles(1).lCycles(1).mlpT(true)
