@@ -59,22 +59,6 @@ class SimWholeModelTest {
     }
 
     /**
-     * The attention variant with pos_encodings rope2d (our extension): the kernels take the 2-D
-     * tables as they take the 1-D ones (attention and the GEMM's ROPE epilogue), so sudoku-att's
-     * shapes (81 cells = 9², 16 prefix positions at angle 0, head_dim 64) are judged like the presets.
-     */
-    @org.junit.jupiter.api.Test
-    void theAttentionVariantWithRope2d() {
-        Device sim = simOrSkip();
-        TrmConfig c = TrmConfig.preset("sudoku-att").toBuilder().posEncoding(PosEncoding.ROPE2D).hiddenSize(128).numHeads(2)
-                .puzzleEmbNdim(128).hCycles(2).lCycles(2).build();
-        var data = new SudokuDataset(new SudokuGenerator(SudokuGeometry.CLASSIC, 3).generate(4, SudokuGenerator.Target.any(), "t"));
-        TrainOptions o = TrainOptions.builder().batch(2).steps(10).lr(1e-3).warmupSteps(0).weightDecay(0.1).puzzleEmbLr(1e-2)
-                .puzzleEmbWeightDecay(0.1).emaRate(0.9).seed(5).build();
-        compareOneStep("sudoku-att rope2d", c, o, () -> new SudokuSource(data, 1, true), sim);
-    }
-
-    /**
      * The attention variant at the real sequence length of maze-att and arc-att (900 cells + 16
      * prefix positions = 916: 15 query and key tiles of the flash kernel, a partial last one) at
      * width 128, batch 1, one layer, two H-cycles of one L-cycle, on a reversal task over 900 tokens; judged
