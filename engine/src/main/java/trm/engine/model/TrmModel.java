@@ -82,6 +82,7 @@ public final class TrmModel {
     public void step(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {
         if (withGradient && !ws.training) throw new IllegalArgumentException("workspace was allocated without training buffers");
         int P = config.prefixLen();
+        ops.useStepScratch(ws.stepScratch);
         ops.embed(ws.x, ws.tokens, ws.puzzleIds, embed, weights.puzzleTable, pos, P, config.embedScale());
         int T = config.hCycles(), n = config.lCycles();
         for (int c = 0; c < (withGradient ? T - 1 : T); c++) {
