@@ -39,7 +39,8 @@ class LaunchCountsTest {
             var moreL = count(p, 64, 2, 2, 1);
             System.out.printf("  %s launches: training %d, inference %d (1 layer, H=2 L=1, width 64)%n", p, a.trainingStep(), a.inferenceStep());
             assertTrue(a.inferenceStep() > 0 && a.trainingStep() > a.inferenceStep(), p + ": " + a);
-            assertEquals(a, new LaunchCounts.Counts(p, 1, wide.trainingStep(), wide.inferenceStep()), p + ": width changed the launch count");
+            assertEquals(a, new LaunchCounts.Counts(p, 1, wide.trainingStep(), wide.inferenceStep(), wide.trainingReplay(), wide.inferenceReplay()),
+                    p + ": width changed the launch count");
             // One more H-cycle adds L + 1 no-gradient net applications plus the injection add to
             // both steps alike: the same number of launches.
             long perHCycle = deeper.inferenceStep() - a.inferenceStep();
@@ -50,6 +51,21 @@ class LaunchCountsTest {
             assertEquals(2 * perNet, moreL.inferenceStep() - a.inferenceStep(), p);
             assertEquals(2 * perNet + 1, perHCycle, p + ": an H-cycle is L + 1 = 2 net applications and one add");
             assertEquals(1 + 2 * perHCycle + 2, a.inferenceStep(), p + ": inference = embed + H-cycles + lm_head + q head");
+        }
+    }
+
+    /** Replayed, every supervision step is one graph launch and nothing else: no kernel launch, no copy. */
+    @Test
+    void aReplayedStepIsOneGraphLaunch() {
+        needSim();
+        var one = new LaunchCounts.Replayed(1, 0, 0);
+        for (String p : new String[] {"sudoku-mlp", "sudoku-att"}) {
+            var a = count(p, 64, 2, 1, 2);
+            System.out.printf("  %s per step: training %d launches eager, %s replayed; inference %d eager, %s replayed%n", p,
+                    a.trainingStep(), a.trainingReplay(), a.inferenceStep(), a.inferenceReplay());
+            assertEquals(one, a.trainingReplay(), p + ": replayed training step");
+            assertEquals(one, a.inferenceReplay(), p + ": replayed inference step");
+            assertTrue(a.inferenceStep() > 50 && a.trainingStep() > a.inferenceStep(), p + ": eager " + a);
         }
     }
 }

@@ -182,6 +182,11 @@ final class KernelOps implements Ops {
     }
 
     @Override
+    public long stepScratch(StepShape shape) {
+        return KernelScratchSizes.INSTANCE.stepScratch(shape);
+    }
+
+    @Override
     public DType activationDType(boolean tokenMixer) {
         return KernelScratchSizes.INSTANCE.activationDType(tokenMixer);
     }
