@@ -24,7 +24,7 @@ import trm.kernels.KernelDevice;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *     trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [preset ...]
+ *     trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]
  * </pre>
  */
 public final class GraphCheck {
@@ -38,6 +38,7 @@ public final class GraphCheck {
     public static void main(String[] args) {
         String device = "sim";
         int batch = 1, width = 0, steps = 3;
+        boolean tiny = false;
         List<String> presets = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -46,6 +47,7 @@ public final class GraphCheck {
                 case "--batch" -> batch = Integer.parseInt(value(args, ++i, a));
                 case "--width" -> width = Integer.parseInt(value(args, ++i, a));
                 case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
+                case "--tiny" -> tiny = true;
                 default -> {
                     if (a.startsWith("-")) throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
                     presets.add(a);
@@ -59,9 +61,10 @@ public final class GraphCheck {
         for (String p : presets) {
             TrmConfig c = TrmConfig.preset(p);
             if (width > 0) c = LaunchCounts.narrow(c, width);
+            if (tiny) c = tiny(c);
             Result r;
             try (KernelDevice dev = LaunchCounts.open(device)) {
-                r = check(dev, p + (width > 0 ? "@" + width : ""), c, batch, steps);
+                r = check(dev, p + (tiny ? "@tiny" : width > 0 ? "@" + width : ""), c, batch, steps);
             } catch (TrmException e) {
                 System.err.println("GraphCheck: " + e.getMessage());
                 System.exit(1);
@@ -77,7 +80,12 @@ public final class GraphCheck {
         if (!ok) System.exit(1);
     }
 
-    static String usage() { return "usage: trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [preset ...]"; }
+    static String usage() { return "usage: trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]"; }
+
+    /** The preset's structure at width 64, one layer, 2 H-cycles of 1 L-cycle, 16 cells: seconds on the simulator (check.sh --dry-run). */
+    static TrmConfig tiny(TrmConfig c) {
+        return LaunchCounts.narrow(c, 64).toBuilder().hCycles(2).lCycles(1).layers(1).seqLen(16).build();
+    }
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());

@@ -14,7 +14,7 @@ class GraphCheckTest {
     @Test
     void replayedStepsMatchEagerOnesAndADifferenceIsNamed() {
         LaunchCountsTest.needSim();
-        TrmConfig c = LaunchCounts.narrow(TrmConfig.preset("sudoku-att"), 64).toBuilder().hCycles(2).lCycles(1).layers(1).seqLen(16).build();
+        TrmConfig c = GraphCheck.tiny(TrmConfig.preset("sudoku-att"));
         try (KernelDevice d = KernelDevice.sim()) {
             boolean before = d.graphs();
             var r = GraphCheck.check(d, "sudoku-att@64", c, 2, 2);
