@@ -170,7 +170,7 @@ final class KernelOps implements Ops {
         AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), fb(out, op), f(rstd, op), rows(out), out.dim(-1), out.dtype() == DType.BF16);
     }
 
-    // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
+    // ---- attention_tc.cu / attention.cu: the attention core, a helper of the attention half-block
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
         return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
@@ -188,11 +188,12 @@ final class KernelOps implements Ops {
 
     /**
      * The attention kernels for a qkv tensor: bf16 qkv (the model's activations on these devices)
-     * runs on the tensor cores (attention_tc.cu); fp32 qkv keeps the fp32 kernels (attention.cu),
+     * runs on the tensor cores (attention_tc.cu) unless {@link Attention#fp32Requested()} (system
+     * property {@code trm.kernels.attention=fp32}); fp32 qkv keeps the fp32 kernels (attention.cu),
      * so a caller that stores fp32 gets fp32 attention (kernels/HEAVY.md).
      */
     private static Attention.Impl attentionImpl(Tensor qkv) {
-        return qkv.dtype() == DType.BF16 ? Attention.Impl.TENSOR_CORE : Attention.Impl.FP32;
+        return qkv.dtype() == DType.BF16 && !Attention.fp32Requested() ? Attention.Impl.TENSOR_CORE : Attention.Impl.FP32;
     }
 
     /** The attention kernels' bf16 mask for qkv and out. */

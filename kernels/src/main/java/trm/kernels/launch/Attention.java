@@ -54,7 +54,21 @@ public final class Attention {
         public java.util.List<String> kernels() { return java.util.List.of(fwd, bwdDq, bwdDkdv); }
     }
 
-    /** Bits of the {@code bf16} mask (attention.cu's Bf16): qkv, out stored as bf16. */
+    /**
+     * True when the system property {@code trm.kernels.attention} is {@code fp32}: the kernel devices
+     * then run the fp32 kernels for bf16 qkv too (the fallback); {@code tensor-core} or unset: the
+     * tensor cores. Any other value is a one-line TrmException.
+     */
+    public static boolean fp32Requested() {
+        String v = System.getProperty("trm.kernels.attention", "tensor-core").trim();
+        return switch (v) {
+            case "fp32" -> true;
+            case "tensor-core" -> false;
+            default -> throw new TrmException("trm.kernels.attention=" + v + ": expected tensor-core or fp32");
+        };
+    }
+
+    /** Bits of the {@code bf16} mask (attention.cu's and attention_tc.cu's Bf16): qkv, out stored as bf16. */
     public static final int BF16_QKV = 1, BF16_OUT = 2;
 
     /**
