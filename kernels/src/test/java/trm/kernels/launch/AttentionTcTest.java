@@ -1,6 +1,8 @@
 package trm.kernels.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trm.kernels.launch.LauncherSim.check;
 
@@ -188,6 +190,23 @@ class AttentionTcTest {
         } finally {
             sim.threadOrder(ThreadOrder.valueOf(System.getProperty("trm.sim.order", "shuffled").toUpperCase(Locale.ROOT)),
                     Long.getLong("trm.sim.seed", 1));
+        }
+    }
+
+    /** The fallback switch: fp32 or tensor-core, anything else refused in one line. */
+    @Test void fallbackProperty() {
+        String key = "trm.kernels.attention", old = System.getProperty(key);
+        try {
+            System.setProperty(key, "fp32");
+            assertTrue(Attention.fp32Requested());
+            System.setProperty(key, "tensor-core");
+            assertFalse(Attention.fp32Requested());
+            System.setProperty(key, "bf16");
+            var e = assertThrows(trm.engine.TrmException.class, Attention::fp32Requested);
+            assertEquals("trm.kernels.attention=bf16: expected tensor-core or fp32", e.getMessage());
+        } finally {
+            if (old == null) System.clearProperty(key);
+            else System.setProperty(key, old);
         }
     }
 
