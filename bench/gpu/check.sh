@@ -3,7 +3,10 @@
 # 8 minutes on an H200 (bare host: CUDA, nvcc, Python with PyTorch, no Java: it runs from the
 # bundle made by bench/gpu/make-bundle.sh, which brings its own Java runtime).
 #
-#   1. parity: every op's kernel against the cpu reference, and the test kernels (ParityCheck)
+#   1. parity: every op's kernel against the cpu reference, and the test kernels (ParityCheck;
+#      the runtime tests include graph capture and replay)
+#   1b. graphs: replayed supervision steps bit-identical to eager ones, eager vs replayed ms per
+#      batch-1 inference step (trm.bench.GraphCheck), launches per step (trm.bench.LaunchCounts)
 #   2. ceilings: device-to-device copy GB/s and cuBLAS GEMM TFLOP/s (ceilings.py, PyTorch)
 #   3. every kernel timed at the reference shapes (trm.bench.KernelBench) against those ceilings
 #   4. sudoku-mlp training at batch 768 for a fixed number of steps: step time, samples/s, MFU
@@ -128,6 +131,13 @@ cat "$out/machine.txt"
 
 # --- 1: parity ---------------------------------------------------------------------------------------
 step parity 150 "${JAVA[@]}" -cp "$CHECK_CP" trm.kernels.ParityCheck --device $device --json "$out/parity.json"
+# --- 1b: one graph per supervision step: replayed steps bit-identical to eager ones; launches per step
+if [ $dry = 1 ]; then
+    step graphs 60 "${JAVA[@]}" -cp "$bundle/lib/benchmarks.jar:$bundle/lib/trm.jar" trm.bench.GraphCheck --device sim --tiny --steps 2
+else
+    step graphs 90 "${JAVA[@]}" -cp "$bundle/lib/benchmarks.jar:$bundle/lib/trm.jar" trm.bench.GraphCheck --device cuda --batch 1 --steps 4
+    step launches 60 "${JAVA[@]}" -cp "$bundle/lib/benchmarks.jar:$bundle/lib/trm.jar" trm.bench.LaunchCounts --device cuda --batch 1
+fi
 if [ $timing = 1 ]; then
 # --- 2: ceilings ---------------------------------------------------------------------------------
 step ceilings 60 python3 "$bundle/gpu/ceilings.py" --json "$out/ceilings.json" $([ $dry = 1 ] && echo --dry-run)

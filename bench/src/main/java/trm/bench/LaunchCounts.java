@@ -14,10 +14,12 @@ import trm.kernels.runtime.KernelRuntime;
 
 /**
  * Kernel launches per supervision step ({@link TrmModel#step}) of a preset on a kernel device,
- * read from {@link KernelRuntime#launches()}: the training step (T cycles, the last with
+ * read from {@link KernelRuntime#launches()}, {@link KernelRuntime#graphLaunches()} and
+ * {@link KernelRuntime#hostDeviceCopies()}: the training step (T cycles, the last with
  * gradient, loss and backward; the optimizer is not part of it) and the no-gradient inference
- * step (T cycles and the heads, as {@code trm.trainer.Inference} runs it). Each is measured on the
- * second step, after a warm-up step that may size scratch lazily.
+ * step (T cycles and the heads, as {@code trm.trainer.Inference} runs it), each eager (every op
+ * launched as called, {@code KernelDevice.graphs(false)}) and replayed (one graph per step kind
+ * and workspace). Each is measured on the second step, after the first (which records the graph).
  *
  * <p>The count depends on the model's structure (layers, H/L cycles, variant) and on the launch
  * decisions of the launchers (e.g. split-K), not on the data. {@code --width W} shrinks the hidden
@@ -32,8 +34,19 @@ import trm.kernels.runtime.KernelRuntime;
 public final class LaunchCounts {
     private LaunchCounts() {}
 
-    /** Launches of one training supervision step and of one no-gradient inference step. */
-    public record Counts(String preset, int batch, long trainingStep, long inferenceStep) {}
+    /**
+     * Eager kernel launches of one training supervision step and of one no-gradient inference
+     * step, and what the same steps cost when replayed as graphs.
+     */
+    public record Counts(String preset, int batch, long trainingStep, long inferenceStep, Replayed trainingReplay,
+                         Replayed inferenceReplay) {}
+
+    /** Per replayed step: graph launches, kernel launches beside the graph, host/device copies. */
+    public record Replayed(long graphLaunches, long kernelLaunches, long copies) {
+        @Override public String toString() {
+            return graphLaunches + " graph + " + kernelLaunches + " launches + " + copies + " copies";
+        }
+    }
 
     public static void main(String[] args) {
         String device = "sim";
@@ -57,7 +70,8 @@ public final class LaunchCounts {
         }
         if (presets.isEmpty()) presets = List.of("sudoku-mlp", "sudoku-att");
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        System.out.printf("%-12s %6s %8s %14s %15s%n", "preset", "batch", "device", "training step", "inference step");
+        System.out.printf("%-12s %6s %8s %15s %33s %16s %33s%n", "preset", "batch", "device", "training eager", "training replayed",
+                "inference eager", "inference replayed");
         for (String p : presets) {
             TrmConfig c = TrmConfig.preset(p);
             if (width > 0) c = narrow(c, width);
@@ -69,7 +83,8 @@ public final class LaunchCounts {
                 System.exit(1);
                 return;
             }
-            System.out.printf("%-12s %6d %8s %14d %15d%n", p + (width > 0 ? "@" + width : ""), batch, device, n.trainingStep(), n.inferenceStep());
+            System.out.printf("%-12s %6d %8s %15s %33s %16s %33s%n", p + (width > 0 ? "@" + width : ""), batch, device,
+                    n.trainingStep() + " launches", n.trainingReplay(), n.inferenceStep() + " launches", n.inferenceReplay());
         }
     }
 
@@ -94,24 +109,36 @@ public final class LaunchCounts {
         return c.toBuilder().hiddenSize(width).numHeads(heads).puzzleEmbNdim(c.puzzleEmbNdim() > 0 ? width : 0).build();
     }
 
-    /** Counts the launches of one training and one inference supervision step of {@code c} on {@code dev}. */
+    /**
+     * Counts the launches of one training and one inference supervision step of {@code c} on
+     * {@code dev}, eager and replayed; leaves the device's graph switch as it found it.
+     */
     public static Counts count(KernelDevice dev, String name, TrmConfig c, int batch) {
         KernelRuntime rt = dev.runtime();
+        boolean graphs = dev.graphs();
         TrmModel model = new TrmModel(new TrmWeights(c, dev).initialize(0));
         SplittableRandom r = new SplittableRandom(1);
-        long train = 0, infer = 0;
-        for (boolean training : new boolean[] {true, false}) {
-            Workspace ws = model.workspace(batch, training);
-            dev.upload(ws.tokens, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
-            dev.upload(ws.labels, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
-            model.resetCarry(ws);
-            model.step(ws, training, training, training ? 1f / batch : 0f);  // warm-up
-            long before = rt.launches();
-            model.step(ws, training, training, training ? 1f / batch : 0f);
-            long n = rt.launches() - before;
-            if (training) train = n;
-            else infer = n;
+        long[] eager = new long[2];
+        Replayed[] replayed = new Replayed[2];
+        try {
+            for (boolean withGraphs : new boolean[] {false, true}) {
+                dev.graphs(withGraphs);
+                for (boolean training : new boolean[] {true, false}) {
+                    Workspace ws = model.workspace(batch, training);  // a fresh one: its first step records
+                    dev.upload(ws.tokens, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+                    dev.upload(ws.labels, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+                    model.resetCarry(ws);
+                    model.step(ws, training, training, training ? 1f / batch : 0f);  // warm-up (records the graph)
+                    long launches = rt.launches(), graphLaunches = rt.graphLaunches(), copies = rt.hostDeviceCopies();
+                    model.step(ws, training, training, training ? 1f / batch : 0f);
+                    int k = training ? 0 : 1;
+                    if (withGraphs) replayed[k] = new Replayed(rt.graphLaunches() - graphLaunches, rt.launches() - launches, rt.hostDeviceCopies() - copies);
+                    else eager[k] = rt.launches() - launches;
+                }
+            }
+        } finally {
+            dev.graphs(graphs);
         }
-        return new Counts(name, batch, train, infer);
+        return new Counts(name, batch, eager[0], eager[1], replayed[0], replayed[1]);
     }
 }

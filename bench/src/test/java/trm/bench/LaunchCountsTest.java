@@ -3,6 +3,8 @@ package trm.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +39,17 @@ class LaunchCountsTest {
             var wide = count(p, 128, 2, 1, 1);
             var deeper = count(p, 64, 3, 1, 1);
             var moreL = count(p, 64, 2, 2, 1);
-            System.out.printf("  %s launches: training %d, inference %d (1 layer, H=2 L=1, width 64)%n", p, a.trainingStep(), a.inferenceStep());
+            System.out.printf("  %s per step (1 layer, H=2 L=1, width 64): training %d launches eager, %s replayed; inference %d eager, %s replayed%n",
+                    p, a.trainingStep(), a.trainingReplay(), a.inferenceStep(), a.inferenceReplay());
+            // Replayed, a supervision step is one graph launch and nothing else: no kernel launch, no copy.
+            var one = new LaunchCounts.Replayed(1, 0, 0);
+            for (var n : List.of(a, wide, deeper, moreL)) {
+                assertEquals(one, n.trainingReplay(), p + ": replayed training step " + n);
+                assertEquals(one, n.inferenceReplay(), p + ": replayed inference step " + n);
+            }
             assertTrue(a.inferenceStep() > 0 && a.trainingStep() > a.inferenceStep(), p + ": " + a);
-            assertEquals(a, new LaunchCounts.Counts(p, 1, wide.trainingStep(), wide.inferenceStep()), p + ": width changed the launch count");
+            assertEquals(a, new LaunchCounts.Counts(p, 1, wide.trainingStep(), wide.inferenceStep(), wide.trainingReplay(), wide.inferenceReplay()),
+                    p + ": width changed the launch count");
             // One more H-cycle adds L + 1 no-gradient net applications plus the injection add to
             // both steps alike: the same number of launches.
             long perHCycle = deeper.inferenceStep() - a.inferenceStep();

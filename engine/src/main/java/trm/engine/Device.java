@@ -32,6 +32,24 @@ public interface Device extends AutoCloseable {
     /** Buffers allocated so far; a training step after the first must add none (the arena holds them). */
     long allocations();
 
+    /** A recorded sequence of ops that {@link #replay} runs again as one launch (a CUDA graph). */
+    interface Graph {
+        /** Enqueues the recorded ops once more, with the buffers and scalars they were recorded with. */
+        void replay();
+    }
+
+    /**
+     * Records {@code work} as a {@link Graph}, or returns empty when this device runs ops one by
+     * one (the cpu; the kernel devices in eager mode). Recording does not run the work: replay
+     * the graph for that. {@code work} must be ops only, on buffers that outlive the graph, with
+     * arguments that are the same at every replay (fresh inputs go into those buffers by
+     * upload before a replay); an upload, download or allocation inside it is refused with a
+     * one-line TrmException.
+     */
+    default java.util.Optional<Graph> capture(Runnable work) {
+        return java.util.Optional.empty();
+    }
+
     /** Waits for queued work (a no-op on synchronous devices). */
     default void synchronize() {}
 

@@ -21,6 +21,14 @@ public interface Ops extends ScratchSizes {
     void fill(Tensor t, float value);
 
     /**
+     * The device-private scratch ({@link #stepScratch} floats, fp32) that the ops of the next
+     * supervision step may use; the model passes its workspace's before each step. Ops called
+     * outside a model step, or a scratch too small for a call, make the device use its own.
+     * Devices that need none ignore it.
+     */
+    default void useStepScratch(Tensor scratch) {}
+
+    /**
      * out = a + b, elementwise, same shape. out may alias a or b. fp32; where a device keeps
      * activations in bf16 ({@link ScratchSizes#activationDType}) any of the three may be bf16 (the
      * sum in fp32, rounded to nearest even once into a bf16 out).

@@ -58,4 +58,26 @@ public interface ScratchSizes {
 
     /** Floats of scratch {@link Ops#tokenMix} and {@link Ops#tokenMixBackward} need. */
     long tokenMixScratch(int batch, int len, int dim, int inter);
+
+    /**
+     * The shapes of one supervision step of a workspace, for {@link #stepScratch}.
+     *
+     * @param len         positions per sample (prefix + sequence)
+     * @param inter       the channel MLP's intermediate width
+     * @param interTokens the token mixer's intermediate width (0 for attention)
+     * @param training    whether the step runs backward (weight gradients)
+     */
+    record StepShape(int batch, int len, int dim, int inter, int interTokens, int heads, int vocab, boolean tokenMixer,
+                     boolean training) {}
+
+    /**
+     * Floats of device-private scratch a supervision step needs besides the ops' scratch
+     * arguments, held by the workspace's arena (so the memory model counts it and a step
+     * allocates nothing) and handed to the ops with {@link Ops#useStepScratch}. The cpu needs
+     * none; the kernel devices keep the split-K partial sums of the weight gradients and the
+     * attention kernels' per-row buffer there.
+     */
+    default long stepScratch(StepShape shape) {
+        return 0;
+    }
 }

@@ -37,7 +37,9 @@ class OpsGradientCoverageTest {
             Map.entry("channelMlpRecomputes", "a property of the device"),
             Map.entry("activationDType", "a property of the device"),
             Map.entry("tokenMixScratch", "a size"),
-            Map.entry("attentionSaveShape", "a shape"));
+            Map.entry("attentionSaveShape", "a shape"),
+            Map.entry("stepScratch", "a size"),
+            Map.entry("useStepScratch", "binds a buffer"));
 
     static final String[] SUITES = {"trm.engine.LayerGradientTest", "trm.engine.model.SupervisionStepTest"};
 

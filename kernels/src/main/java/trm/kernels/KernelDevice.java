@@ -40,6 +40,22 @@ public final class KernelDevice implements Device {
 
     private final KernelRuntime rt;
     private final KernelOps ops;
+    private boolean graphs = graphsByDefault();
+
+    /**
+     * The off switch: {@code -Dtrm.graphs=off} or the environment variable {@code TRM_GRAPHS=off}
+     * (the property wins) makes every new kernel device eager: each op is launched as it is
+     * called, as before graphs, for debugging (a failing kernel is then reported at its own
+     * launch). Default on.
+     */
+    static boolean graphsByDefault() {
+        String v = System.getProperty("trm.graphs", System.getenv().getOrDefault("TRM_GRAPHS", "on")).strip();
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "1" -> true;
+            case "off", "false", "0" -> false;
+            default -> throw new TrmException("trm.graphs / TRM_GRAPHS must be on or off, got '" + v + "'");
+        };
+    }
 
     /** A device over {@code rt}, which must hold {@link KernelSet#MAIN}; closing the device closes the runtime. */
     public KernelDevice(KernelRuntime rt) {
@@ -54,6 +70,38 @@ public final class KernelDevice implements Device {
     public static KernelDevice cuda(int ordinal) { return new KernelDevice(KernelRuntime.cuda(ordinal, KernelSet.MAIN)); }
 
     public KernelRuntime runtime() { return rt; }
+
+    /** Turns graph capture of supervision steps on or off for this device (see {@link #graphsByDefault}); returns this. */
+    public KernelDevice graphs(boolean on) {
+        graphs = on;
+        return this;
+    }
+
+    /** Whether supervision steps are captured and replayed as graphs on this device. */
+    public boolean graphs() { return graphs; }
+
+    /**
+     * Records {@code work} with the runtime's capture (a CUDA graph on cuda, a launch list on
+     * sim), or empty in eager mode. The runtime is held for the whole capture, so no other
+     * thread's work can slip into the graph; a failure inside {@code work} ends the capture and
+     * is rethrown.
+     */
+    @Override
+    public java.util.Optional<Graph> capture(Runnable work) {
+        if (!graphs) return java.util.Optional.empty();
+        KernelRuntime.Graph g;
+        synchronized (rt) {
+            rt.beginCapture();
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                rt.abortCapture();
+                throw e;
+            }
+            g = rt.endCapture();
+        }
+        return java.util.Optional.of(() -> rt.launchGraph(g));
+    }
 
     @Override public String name() { return rt.name(); }
 

@@ -170,7 +170,7 @@ final class KernelOps implements Ops {
         AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), fb(out, op), f(rstd, op), rows(out), out.dim(-1), out.dtype() == DType.BF16);
     }
 
-    // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
+    // ---- attention_tc.cu / attention.cu: the attention core, a helper of the attention half-block
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
         return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
@@ -182,8 +182,23 @@ final class KernelOps implements Ops {
     }
 
     @Override
+    public long stepScratch(StepShape shape) {
+        return KernelScratchSizes.INSTANCE.stepScratch(shape);
+    }
+
+    @Override
     public DType activationDType(boolean tokenMixer) {
         return KernelScratchSizes.INSTANCE.activationDType(tokenMixer);
+    }
+
+    /**
+     * The attention kernels for a qkv tensor: bf16 qkv (the model's activations on these devices)
+     * runs on the tensor cores (attention_tc.cu) unless {@link Attention#fp32Requested()} (system
+     * property {@code trm.kernels.attention=fp32}); fp32 qkv keeps the fp32 kernels (attention.cu),
+     * so a caller that stores fp32 gets fp32 attention (kernels/HEAVY.md).
+     */
+    private static Attention.Impl attentionImpl(Tensor qkv) {
+        return qkv.dtype() == DType.BF16 && !Attention.fp32Requested() ? Attention.Impl.TENSOR_CORE : Attention.Impl.FP32;
     }
 
     /** The attention kernels' bf16 mask for qkv and out. */
@@ -191,20 +206,28 @@ final class KernelOps implements Ops {
         return bf(qkv, Attention.BF16_QKV) | bf(out, Attention.BF16_OUT);
     }
 
-    /** Log-sum-exp for forwards that save nothing, and the backward's delta: reused, grown on demand. */
-    private Tensor rowScratch;
+    /** The workspace's private scratch ({@link KernelScratchSizes#stepScratch}), bound by the model before each step. */
+    private Tensor stepScratch;
+
+    /** Grown on demand for ops called outside a model step (the parity suite, benchmarks); never inside one. */
+    private Tensor ownScratch;
+
+    @Override
+    public void useStepScratch(Tensor scratch) {
+        stepScratch = scratch == null ? null : check(scratch, DType.F32, "useStepScratch");
+    }
 
     /**
-     * The split-K partial sums (fp32) of the weight gradients, grown to the largest need on first
-     * use (one buffer for all: the GEMMs run in order on one stream). Holds
-     * slices × the weight's size: e.g. 3 × 3072 × 512 floats for gate_up at batch 768.
+     * The address of {@code floats} of fp32 scratch (0 for none): the bound step scratch, or this
+     * device's own buffer when none is bound or it is too small. One region serves the split-K
+     * partial sums and the attention row buffer: each use ends within the launcher call that
+     * makes it (see {@link KernelScratchSizes#stepScratch}).
      */
-    private Tensor splitKWorkspace;
-
-    private long splitKWorkspace(long floats) {
+    private long scratch(long floats) {
         if (floats <= 0) return 0;
-        if (splitKWorkspace == null || splitKWorkspace.numel() < floats) splitKWorkspace = dev.allocate(DType.F32, Math.toIntExact(floats));
-        return dev.address(splitKWorkspace);
+        if (stepScratch != null && stepScratch.numel() >= floats) return dev.address(stepScratch);
+        if (ownScratch == null || ownScratch.numel() < floats) ownScratch = dev.allocate(DType.F32, Math.toIntExact(floats));
+        return dev.address(ownScratch);
     }
 
     /**
@@ -213,13 +236,12 @@ final class KernelOps implements Ops {
      */
     private void weightGrad(long dW, long dOut, long in, int M, int K, int N, int bf16) {
         int s = Gemm.weightGradSplits(M, K, N);
-        Gemm.backwardWeight(rt(), dW, dOut, in, M, K, N, splitKWorkspace(Gemm.workspaceBytes(M, K, N, s) / 4), s, bf16);
+        Gemm.backwardWeight(rt(), dW, dOut, in, M, K, N, scratch(Gemm.workspaceBytes(M, K, N, s) / 4), s, bf16);
     }
 
-    private Tensor rowScratch(int B, int H, int L) {
-        long n = (long) B * H * L;
-        if (rowScratch == null || rowScratch.numel() < n) rowScratch = dev.allocate(DType.F32, B, H * L);
-        return rowScratch;
+    /** The attention row buffer [B, H, L] fp32 (log-sum-exp nobody keeps, or the backward's delta). */
+    private long rowScratch(int B, int H, int L) {
+        return scratch((long) B * H * L);
     }
 
     private static int attentionHeads(Tensor qkv, int heads, String op) {
@@ -231,16 +253,16 @@ final class KernelOps implements Ops {
     /** out [B, L, H·64] from qkv; saved [B, H, L] (log-sum-exp) written when non-null. */
     void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attention");
-        long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : dev.address(rowScratch(B, H, L));
-        Attention.forward(dev.runtime(), fb(out, "attention"), lse, fb(qkv, "attention"), B, L, H, attentionMask(qkv, out));
+        long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : rowScratch(B, H, L);
+        Attention.forward(dev.runtime(), attentionImpl(qkv), fb(out, "attention"), lse, fb(qkv, "attention"), B, L, H, attentionMask(qkv, out));
     }
 
     /** dqkv from dOut and what {@link #attention} saved, without RoPE (the half-block's backward undoes it in the kernel). */
     void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attentionBackward");
-        Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), f(dOut, "attentionBackward"),
+        Attention.backward(dev.runtime(), attentionImpl(qkv), dev.address(check(dqkv, DType.F32, "attentionBackward")), f(dOut, "attentionBackward"),
                 fb(qkv, "attentionBackward"), fb(out, "attentionBackward"), dev.address(check(saved, DType.F32, "attentionBackward")),
-                dev.address(rowScratch(B, H, L)), 0, 0, B, L, H, attentionMask(qkv, out));
+                rowScratch(B, H, L), 0, 0, B, L, H, attentionMask(qkv, out));
     }
 
     // ---- qhead.cu -------------------------------------------------------------------------------
@@ -384,7 +406,7 @@ final class KernelOps implements Ops {
         if (scratch.numel() < tokenMixScratch(B, L, D, It)) throw new IllegalArgumentException("tokenMixBackward: scratch too small");
         // Weight gradients split over batch groups by the shape alone, partial sums added in slice order.
         int splits = Mixer.weightGradSplits(B, L, D, It);
-        long ws = splitKWorkspace(Mixer.workspaceFloats(L, It, splits));
+        long ws = scratch(Mixer.workspaceFloats(L, It, splits));
         Mixer.backward(dev.runtime(), dev.address(check(dh, DType.F32, "tokenMixBackward")), dev.address(dW1), dev.address(dW2),
                 dev.address(dOut), dev.address(h), dev.address(gateUp), dev.address(act), dev.address(out), dev.address(rstd),
                 dev.address(w1), dev.address(w2), dev.address(scratch), ws, splits, B, L, D, It);
@@ -482,8 +504,8 @@ final class KernelOps implements Ops {
         long g = dev.address(dR);
         Gemm.backwardInput(rt, dev.address(dAttn), g, dev.address(wO), B * L, D, D, false);
         weightGrad(dev.address(dWO), g, fb(attn, op), B * L, D, D, bf(attn, Gemm.BF16_B));
-        Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
-                dev.address(check(saved, DType.F32, op)), dev.address(rowScratch(B, H, L)),
+        Attention.backward(rt, attentionImpl(qkv), dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
+                dev.address(check(saved, DType.F32, op)), rowScratch(B, H, L),
                 cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H, attentionMask(qkv, attn));
         copy(dh, dR);
         Gemm.backwardInput(rt, dev.address(dh), dev.address(dQkv), dev.address(wQkv), B * L, D, 3 * D, true);

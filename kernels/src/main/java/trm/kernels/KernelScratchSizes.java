@@ -2,6 +2,8 @@ package trm.kernels;
 
 import trm.engine.DType;
 import trm.engine.ScratchSizes;
+import trm.kernels.launch.Gemm;
+import trm.kernels.launch.Mixer;
 
 /**
  * The buffer sizes of the kernel devices (cuda and sim), known without a runtime: what
@@ -49,7 +51,7 @@ public final class KernelScratchSizes implements ScratchSizes {
         return backward ? 5 * n : n;
     }
 
-    /** bf16 for the attention variant (attention.cu, add_rmsnorm.cu and the GEMM read and write it); fp32 for the mixer. */
+    /** bf16 for the attention variant (attention_tc.cu, add_rmsnorm.cu and the GEMM read and write it); fp32 for the mixer. */
     @Override
     public DType activationDType(boolean tokenMixer) {
         return tokenMixer ? DType.F32 : DType.BF16;
@@ -59,5 +61,39 @@ public final class KernelScratchSizes implements ScratchSizes {
     @Override
     public long tokenMixScratch(int batch, int len, int dim, int inter) {
         return 2L * batch * inter * dim;
+    }
+
+    /**
+     * The split-K partial sums of the largest weight-gradient GEMM of a training step (lm head,
+     * channel MLP down and gate_up, attention o and qkv, or the token mixer's pair), or the
+     * attention kernels' row buffer [B, H, L] (log-sum-exp of the no-gradient forwards, the
+     * backward's delta), whichever is larger: one region for both, because each use lives
+     * within one launcher call on one stream (written, then consumed or discarded, before the
+     * next op starts). At batch 768: 18.9 MB for sudoku-att (gate_up: 3 slices × 3072 × 512
+     * floats), 27.8 MB for sudoku-mlp (the token mixer's 70 batch groups × 2·512·97).
+     */
+    @Override
+    public long stepScratch(StepShape s) {
+        long rows = s.tokenMixer() ? 0 : (long) s.batch() * s.heads() * s.len();
+        long splitK = 0;
+        if (s.training()) {
+            int M = Math.toIntExact((long) s.batch() * s.len()), D = s.dim(), I = s.inter();
+            splitK = Math.max(splitK, weightGradFloats(M, D, s.vocab()));
+            splitK = Math.max(splitK, weightGradFloats(M, I, D));
+            splitK = Math.max(splitK, weightGradFloats(M, D, 2 * I));
+            if (s.tokenMixer()) {
+                splitK = Math.max(splitK, Mixer.workspaceFloats(s.len(), s.interTokens(),
+                        Mixer.weightGradSplits(s.batch(), s.len(), D, s.interTokens())));
+            } else {
+                splitK = Math.max(splitK, weightGradFloats(M, D, D));
+                splitK = Math.max(splitK, weightGradFloats(M, D, 3 * D));
+            }
+        }
+        return Math.max(rows, splitK);
+    }
+
+    /** Floats of split-K partial sums of dW[N,K] += dOut[M,N]ᵀ·in[M,K] at the model's split count. */
+    static long weightGradFloats(int M, int K, int N) {
+        return Gemm.workspaceBytes(M, K, N, Gemm.weightGradSplits(M, K, N)) / 4;
     }
 }

@@ -68,4 +68,46 @@ class KernelDeviceTest {
             assertThrows(IllegalArgumentException.class, () -> d.upload(i, new float[7]));
         }
     }
+
+    /**
+     * The ops answer every sizing question as {@link KernelScratchSizes} does (what the memory
+     * model and {@code trm info --device cuda} use): a method KernelOps forgets to delegate would
+     * fall back to the cpu's answer, so a workspace on the device would differ from the one the
+     * memory model counts.
+     */
+    @Test
+    void theOpsSizeBuffersAsKernelScratchSizes() {
+        for (java.lang.reflect.Method m : trm.engine.ScratchSizes.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) continue;
+            try {
+                assertEquals(KernelOps.class, KernelOps.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass(),
+                        "KernelOps does not answer ScratchSizes." + m.getName() + " itself");
+                assertEquals(KernelScratchSizes.class, KernelScratchSizes.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass(),
+                        "KernelScratchSizes does not answer ScratchSizes." + m.getName());
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError(e);
+            }
+        }
+        var shape = new trm.engine.ScratchSizes.StepShape(768, 97, 512, 1536, 0, 8, 11, false, true);
+        assertTrue(KernelScratchSizes.INSTANCE.stepScratch(shape) >= 768L * 8 * 97, "at least the attention rows [B, H, L]");
+    }
+
+    /** A graph capture refuses host work inside it, and a failed capture leaves the device eager-usable. */
+    @Test
+    @ExtendWith(Devices.NeedsSim.class)
+    void aCaptureThatUploadsIsRefusedAndTheDeviceStillWorks() {
+        try (KernelDevice d = KernelDevice.sim().graphs(true)) {
+            Tensor t = d.allocate(DType.F32, 4);
+            TrmException e = assertThrows(TrmException.class, () -> d.capture(() -> d.upload(t, new float[] {1, 2, 3, 4})));
+            assertTrue(e.getMessage().contains("copyToDevice during a graph capture"), e.getMessage());
+            assertFalse(d.runtime().capturing());
+            var g = d.capture(() -> d.ops().fill(t, 3f)).orElseThrow();
+            assertArrayEquals(new float[] {0, 0, 0, 0}, d.toFloats(t), "recording runs nothing");
+            g.replay();
+            assertArrayEquals(new float[] {3, 3, 3, 3}, d.toFloats(t));
+            d.graphs(false);
+            assertTrue(d.capture(() -> d.ops().fill(t, 5f)).isEmpty(), "eager mode records nothing");
+            assertArrayEquals(new float[] {3, 3, 3, 3}, d.toFloats(t));
+        }
+    }
 }

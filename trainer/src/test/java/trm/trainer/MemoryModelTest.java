@@ -76,6 +76,37 @@ class MemoryModelTest {
         assertEquals(4L * ARC_IDS * 512, table, "ARC-AGI-1's puzzle table, fp32");
     }
 
+    /**
+     * The kernel devices' step scratch (split-K partial sums, attention rows) is in the
+     * workspaces the memory model counts: against the same sizes without it, the total grows by
+     * exactly that buffer in the training workspace and in the trainer's evaluation workspace.
+     */
+    @Test
+    void theStepScratchIsCountedInBothWorkspaces() {
+        ScratchSizes without = new ScratchSizes() {
+            @Override public long channelMlpScratch(int rows, int dim, int inter, boolean backward) { return CUDA.channelMlpScratch(rows, dim, inter, backward); }
+            @Override public boolean channelMlpRecomputes() { return CUDA.channelMlpRecomputes(); }
+            @Override public long attentionMixScratch(int batch, int len, int dim, boolean backward) { return CUDA.attentionMixScratch(batch, len, dim, backward); }
+            @Override public int[] attentionSaveShape(int batch, int heads, int len) { return CUDA.attentionSaveShape(batch, heads, len); }
+            @Override public trm.engine.DType activationDType(boolean tokenMixer) { return CUDA.activationDType(tokenMixer); }
+            @Override public long tokenMixScratch(int batch, int len, int dim, int inter) { return CUDA.tokenMixScratch(batch, len, dim, inter); }
+        };
+        for (String name : new String[] {"sudoku-mlp", "sudoku-att"}) {
+            TrmConfig c = preset(name);
+            int B = 768, evalB = MemoryModel.TRAIN_EVAL_BATCH;
+            long train = CUDA.stepScratch(new ScratchSizes.StepShape(B, c.totalLen(), c.hiddenSize(), c.interChannels(),
+                    c.mlpT() ? c.interTokens() : 0, c.numHeads(), c.vocabSize(), c.mlpT(), true));
+            long eval = CUDA.stepScratch(new ScratchSizes.StepShape(evalB, c.totalLen(), c.hiddenSize(), c.interChannels(),
+                    c.mlpT() ? c.interTokens() : 0, c.numHeads(), c.vocabSize(), c.mlpT(), false));
+            MemoryModel with = MemoryModel.of(c, CUDA, "cuda", B, true), none = MemoryModel.of(c, without, "cuda", B, true);
+            System.out.printf(Locale.ROOT, "%-12s step scratch at %d: %.1f MB training, %.1f MB evaluation (batch %d)%n", name, B,
+                    4e-6 * train, 4e-6 * eval, evalB);
+            assertTrue(train > 0, name);
+            assertEquals(4 * r16(train) + 4 * r16(eval), with.total() - none.total(), name + ": " + with.render());
+            assertTrue(with.render().contains("device step scratch"), with.render());
+        }
+    }
+
     @Test
     void theLargestBatchFitsAndOneMoreDoesNot() {
         for (String name : TrmConfig.PRESETS) {

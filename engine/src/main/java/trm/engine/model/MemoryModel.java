@@ -18,8 +18,9 @@ import trm.engine.TrmException;
  * activations of the back-propagated cycle, and scratch, carry and batch), the trainer's slot
  * buffers, and the evaluation workspace the trainer keeps for batch min(B, 256). Evaluation:
  * weights, gradients (allocated with the model), the puzzle table and an evaluation workspace.
- * Not counted: the kernel devices' attention row buffer (B·H·L floats, 22 MB for arc-att at
- * B = 768), the CUDA context and the allocator's rounding.
+ * The device's private step scratch (kernel devices: split-K partial sums and the attention row
+ * buffer, {@link ScratchSizes#stepScratch}) is part of the workspace's scratch. Not counted: the
+ * CUDA context and the allocator's rounding.
  *
  * @param lines each part, in bytes
  */
@@ -60,6 +61,7 @@ public record MemoryModel(TrmConfig config, String device, int batch, boolean tr
                     c.lCycles() + 1, c.layers(), sizes.activationDType(c.mlpT()) == trm.engine.DType.BF16 ? "bf16" : "fp32",
                     sizes.channelMlpRecomputes() ? " (MLP gate_up and act recomputed in backward)" : "")));
         parts.add(new Part("scratch", ws.arena.bytes() - saved, "batch, carry, embeddings, heads, one no-gradient block, half-block scratch"
+                + (sizes.stepScratch(Workspace.stepShape(c, batch, training)) > 0 ? ", device step scratch (split-K partial sums, attention rows)" : "")
                 + (training ? ", backward buffers" : "")));
         if (training) {
             long S = c.seqLen();

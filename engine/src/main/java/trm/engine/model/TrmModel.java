@@ -1,6 +1,7 @@
 package trm.engine.model;
 
 import trm.engine.DType;
+import trm.engine.Device;
 import trm.engine.Ops;
 import trm.engine.Tensor;
 import trm.engine.model.Workspace.BlockActs;
@@ -78,9 +79,41 @@ public final class TrmModel {
      * the per-sample stats against ws.labels. With {@code withGradient}, also the gradients
      * of gradScale · (Σ lm_loss + 0.5 Σ q_halt_loss): into {@link #grads} (zeroed first) and
      * ws.dPuzzleRows.
+     *
+     * <p>On a device with graphs ({@link Device#capture}) the first step of each kind on a
+     * workspace is recorded and every step replays it as one launch: nothing in a step depends on
+     * the host (fixed buffers, scalars fixed by the step kind), so the host's only per-step work is
+     * uploading fresh samples into the workspace.
      */
     public void step(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {
         if (withGradient && !ws.training) throw new IllegalArgumentException("workspace was allocated without training buffers");
+        ops.useStepScratch(ws.stepScratch);
+        StepKey key = new StepKey(ws, withLoss, withGradient, gradScale);
+        Device.Graph g = graphs.get(key);
+        if (g == null) {
+            var captured = weights.device.capture(() -> eagerStep(ws, withLoss, withGradient, gradScale));
+            if (captured.isEmpty()) {
+                eagerStep(ws, withLoss, withGradient, gradScale);
+                return;
+            }
+            g = captured.get();
+            graphs.put(key, g);
+        }
+        g.replay();
+    }
+
+    /**
+     * A kind of supervision step on one workspace: every op of it has the same buffers and
+     * scalars each time, so the device may record it once and replay it (records compare the
+     * workspace by identity).
+     */
+    private record StepKey(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {}
+
+    /** The recorded steps, one per workspace and step kind (devices with graphs only). */
+    private final java.util.Map<StepKey, Device.Graph> graphs = new java.util.HashMap<>();
+
+    /** {@link #step} as ops, one by one (what a graph records). */
+    private void eagerStep(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {
         int P = config.prefixLen();
         ops.embed(ws.x, ws.tokens, ws.puzzleIds, embed, weights.puzzleTable, pos, P, config.embedScale());
         int T = config.hCycles(), n = config.lCycles();

@@ -37,6 +37,8 @@ public final class Workspace {
     final BlockActs scratchActs;
     // forward scratch shared by every block; the token mixer's own scratch (forward and backward)
     final Tensor mlpScratch, mixScratch, attScratch;
+    /** The device's private scratch ({@link ScratchSizes#stepScratch}; null when it needs none). */
+    final Tensor stepScratch;
     // training only: saved activations of the gradient cycle, and backward buffers
     final Tensor[] h0;
     final BlockActs[][] saved;
@@ -99,6 +101,8 @@ public final class Workspace {
         attScratch = c.mlpT() ? null : a.f32Elements(ops.attentionMixScratch(B, L, D, training));
         mlpScratch = a.f32Elements(ops.channelMlpScratch(B * L, D, I, training));
         mixScratch = c.mlpT() ? a.f32Elements(ops.tokenMixScratch(B, L, D, It)) : null;
+        long own = ops.stepScratch(stepShape(c, B, training));
+        stepScratch = own > 0 ? a.f32Elements(own) : null;
 
         int apps = c.lCycles() + 1;
         DType act = ops.activationDType(c.mlpT());
@@ -121,6 +125,12 @@ public final class Workspace {
             saved = null;
             dLogits = dq = dX = dPuzzleRows = dA = dB = dR = null;
         }
+    }
+
+    /** The shapes {@link ScratchSizes#stepScratch} sizes the device's private scratch by. */
+    static ScratchSizes.StepShape stepShape(TrmConfig c, int B, boolean training) {
+        return new ScratchSizes.StepShape(B, c.totalLen(), c.hiddenSize(), c.interChannels(), c.mlpT() ? c.interTokens() : 0,
+                c.numHeads(), c.vocabSize(), c.mlpT(), training);
     }
 
     private static BlockActs blockActs(TrmConfig c, TensorArena a, int B, boolean forBackward, ScratchSizes ops) {

@@ -18,9 +18,12 @@ import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 import trm.engine.TrmException;
@@ -300,6 +303,50 @@ public final class CudaRuntime extends RuntimeBase implements KernelRuntime {
     @Override void sync() {
         current();
         cu("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
+    }
+
+    /** A captured graph and its executable instance. */
+    private record CudaGraph(CUgraph graph, CUgraphExec exec) {}
+
+    @Override void beginStreamCapture() {
+        current();
+        cu("cuStreamBeginCapture", () -> JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+    }
+
+    @Override Object endStreamCapture() {
+        current();
+        CUgraph graph = new CUgraph();
+        cu("cuStreamEndCapture", () -> JCudaDriver.cuStreamEndCapture(stream, graph));
+        CUgraphExec exec = new CUgraphExec();
+        try {
+            cu("cuGraphInstantiate", () -> JCudaDriver.cuGraphInstantiate(exec, graph, 0));
+        } catch (TrmException e) {
+            try { JCudaDriver.cuGraphDestroy(graph); } catch (CudaException ignored) { /* the instantiation error is the one to report */ }
+            throw e;
+        }
+        return new CudaGraph(graph, exec);
+    }
+
+    @Override void abortStreamCapture() {
+        current();
+        CUgraph graph = new CUgraph();
+        try {  // ending an invalidated capture fails; the stream leaves capture mode either way
+            if (JCudaDriver.cuStreamEndCapture(stream, graph) == CUresult.CUDA_SUCCESS) JCudaDriver.cuGraphDestroy(graph);
+        } catch (CudaException ignored) {
+            // the error that aborted the capture is the one reported
+        }
+    }
+
+    @Override void launchGraphHandle(Object handle) {
+        current();
+        cu("cuGraphLaunch", () -> JCudaDriver.cuGraphLaunch(((CudaGraph) handle).exec(), stream));
+    }
+
+    @Override void destroyGraphHandle(Object handle) {
+        current();
+        CudaGraph g = (CudaGraph) handle;
+        cu("cuGraphExecDestroy", () -> JCudaDriver.cuGraphExecDestroy(g.exec()));
+        cu("cuGraphDestroy", () -> JCudaDriver.cuGraphDestroy(g.graph()));
     }
 
     @Override KernelRuntime.Event recordEvent() {

@@ -58,11 +58,51 @@ public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, 
      */
     long launches();
 
+    /**
+     * Starts a graph capture (cuda: {@code cuStreamBeginCapture} on the runtime's stream, thread
+     * local mode; sim: a recorder): until {@link #endCapture}, launches, fills and device-to-device
+     * copies are recorded, not run; allocation, host copies, {@link #synchronize}, {@link #record}
+     * and graph launches are refused with a one-line TrmException. Captures do not nest. Recorded
+     * launches are counted by the graph ({@link Graph#kernels()}), not by {@link #launches()}.
+     */
+    void beginCapture();
+
+    /** Ends the capture and returns the graph (cuda: {@code cuStreamEndCapture} + {@code cuGraphInstantiate}). */
+    Graph endCapture();
+
+    /** Ends a capture that failed half-way and drops what it recorded (a no-op when none is under way). */
+    void abortCapture();
+
+    /** Whether a capture is under way. */
+    boolean capturing();
+
+    /**
+     * Enqueues one replay of {@code graph} (cuda: {@code cuGraphLaunch}; sim: the recorded
+     * launches, fills and copies in order, with the simulator's checks after each launch). The
+     * recorded pointers and scalars are replayed as captured.
+     */
+    void launchGraph(Graph graph);
+
+    /** Graph launches so far (each replays a whole graph; its kernels are not added to {@link #launches()}). */
+    long graphLaunches();
+
     /** Records a point in the stream, for timing. */
     Event record();
 
     /** Frees what this runtime still holds. */
     @Override void close();
+
+    /**
+     * A captured sequence of device work, replayable with {@link #launchGraph}. Valid while the
+     * buffers it was captured on live; {@link #close()} of the runtime destroys those left open.
+     */
+    interface Graph extends AutoCloseable {
+        /** Kernel launches the graph replays. */
+        long kernels();
+
+        /** Destroys the graph (cuda: cuGraphExecDestroy, cuGraphDestroy); idempotent. */
+        @Override void close();
+    }
 
     /** A point in the runtime's stream. */
     interface Event extends AutoCloseable {

@@ -31,6 +31,10 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
     private final Map<Long, MemorySegment> hostAllocations = new HashMap<>();
     private final AtomicLong copies = new AtomicLong();
     private final AtomicLong launches = new AtomicLong();
+    private final AtomicLong graphLaunches = new AtomicLong();
+    /** Kernel launches recorded by the capture under way; -1 when not capturing. */
+    private long capturedKernels = -1;
+    private final java.util.Set<Graph> graphs = new java.util.HashSet<>();
     private boolean closed;
 
     RuntimeBase(String runtimeName, List<KernelSet> sets) {
@@ -76,6 +80,36 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     abstract void release();
 
+    /** Starts recording the stream's launches, fills and device copies instead of running them. */
+    abstract void beginStreamCapture();
+
+    /** Ends the recording; returns the runtime's executable graph handle. */
+    abstract Object endStreamCapture();
+
+    /** Ends a recording that failed half-way, discarding it (best effort: the first error wins). */
+    abstract void abortStreamCapture();
+
+    /** Enqueues one replay of a graph handle from {@link #endStreamCapture}. */
+    abstract void launchGraphHandle(Object handle);
+
+    /** Frees a graph handle. */
+    abstract void destroyGraphHandle(Object handle);
+
+    /** A captured graph of this runtime: its handle and the kernel launches it replays. */
+    final class Graph implements KernelRuntime.Graph {
+        private final Object handle;
+        private final long kernels;
+
+        private Graph(Object handle, long kernels) {
+            this.handle = handle;
+            this.kernels = kernels;
+        }
+
+        @Override public long kernels() { return kernels; }
+
+        @Override public void close() { destroyGraph(this); }
+    }
+
     // -------------------------------------------------------------------------------------------
     // the shared part
     // -------------------------------------------------------------------------------------------
@@ -83,6 +117,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized long alloc(long bytes) {
         open();
+        notCapturing("alloc");
         if (bytes <= 0) throw new TrmException(runtimeName + ": cannot allocate " + bytes + " bytes");
         long p = deviceAlloc(bytes);
         deviceAllocations.put(p, bytes);
@@ -91,6 +126,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized void free(long devicePtr) {
         open();
+        notCapturing("free");
         if (deviceAllocations.remove(devicePtr) == null)
             throw new TrmException(runtimeName + ": free of " + hex(devicePtr) + ", which is not an allocation of this runtime");
         deviceFree(devicePtr);
@@ -98,6 +134,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized MemorySegment allocHost(long bytes) {
         open();
+        notCapturing("allocHost");
         if (bytes <= 0) throw new TrmException(runtimeName + ": cannot allocate " + bytes + " host bytes");
         MemorySegment s = hostAlloc(bytes);
         hostAllocations.put(s.address(), s);
@@ -106,6 +143,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized void freeHost(MemorySegment hostBuffer) {
         open();
+        notCapturing("freeHost");
         MemorySegment s = hostAllocations.remove(hostBuffer.address());
         if (s == null) throw new TrmException(runtimeName + ": freeHost of a buffer that allocHost did not return");
         hostFree(s);
@@ -113,6 +151,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized void copyToDevice(MemorySegment src, long dstDevicePtr, long bytes) {
         open();
+        notCapturing("copyToDevice");
         checkHost(src, bytes, "copyToDevice");
         checkDevice(dstDevicePtr, bytes, "copyToDevice");
         if (bytes == 0) return;
@@ -130,6 +169,7 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized void copyToHost(long srcDevicePtr, MemorySegment dst, long bytes) {
         open();
+        notCapturing("copyToHost");
         checkHost(dst, bytes, "copyToHost");
         checkDevice(srcDevicePtr, bytes, "copyToHost");
         if (dst.isReadOnly()) throw new TrmException(runtimeName + ": copyToHost into a read-only segment");
@@ -190,12 +230,61 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
         if (b.count() > MAX_THREADS_PER_BLOCK || b.z() > 64 || g.x() < 1 || g.y() > 65535 || g.z() > 65535)
             throw new TrmException(runtimeName + ": kernel " + k.name() + " launched with grid " + g + " and block " + b
                     + " (at most 1024 threads per block, block z <= 64, grid y and z <= 65535)");
-        launches.incrementAndGet();
+        if (capturedKernels >= 0) capturedKernels++;
+        else launches.incrementAndGet();
         launchKernel(k, launch);
+    }
+
+    // ---- graphs ---------------------------------------------------------------------------------
+    public final synchronized void beginCapture() {
+        open();
+        if (capturedKernels >= 0) throw new TrmException(runtimeName + ": beginCapture while a capture is under way (captures do not nest)");
+        beginStreamCapture();
+        capturedKernels = 0;
+    }
+
+    public final synchronized KernelRuntime.Graph endCapture() {
+        open();
+        if (capturedKernels < 0) throw new TrmException(runtimeName + ": endCapture without beginCapture");
+        long n = capturedKernels;
+        capturedKernels = -1;
+        Graph g = new Graph(endStreamCapture(), n);
+        graphs.add(g);
+        return g;
+    }
+
+    public final synchronized void abortCapture() {
+        if (closed || capturedKernels < 0) return;
+        capturedKernels = -1;
+        abortStreamCapture();
+    }
+
+    public final synchronized boolean capturing() { return capturedKernels >= 0; }
+
+    public final synchronized void launchGraph(KernelRuntime.Graph graph) {
+        open();
+        notCapturing("launchGraph");
+        if (!(graph instanceof Graph g) || !graphs.contains(g))
+            throw new TrmException(runtimeName + ": launchGraph of a graph this runtime did not capture, or one already closed");
+        graphLaunches.incrementAndGet();
+        launchGraphHandle(g.handle);
+    }
+
+    public final long graphLaunches() { return graphLaunches.get(); }
+
+    private synchronized void destroyGraph(Graph g) {
+        if (!closed && graphs.remove(g)) destroyGraphHandle(g.handle);
+    }
+
+    private void notCapturing(String what) {
+        if (capturedKernels >= 0)
+            throw new TrmException(runtimeName + ": " + what + " during a graph capture (a graph holds device work only: "
+                    + "allocate and copy before or after the captured step)");
     }
 
     public final synchronized void synchronize() {
         open();
+        notCapturing("synchronize");
         sync();
     }
 
@@ -205,13 +294,17 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
 
     public final synchronized KernelRuntime.Event record() {
         open();
+        notCapturing("record");
         return recordEvent();
     }
 
     public final synchronized void close() {
         if (closed) return;
         try {
+            if (capturedKernels >= 0) abortCapture();
             sync();
+            for (Graph g : graphs) destroyGraphHandle(g.handle);
+            graphs.clear();
             for (long p : deviceAllocations.keySet()) deviceFree(p);
             for (MemorySegment s : hostAllocations.values()) hostFree(s);
             deviceAllocations.clear();

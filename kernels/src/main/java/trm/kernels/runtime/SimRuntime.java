@@ -268,15 +268,27 @@ public final class SimRuntime extends RuntimeBase implements KernelRuntime {
     }
 
     @Override void d2d(long src, long dst, long bytes) {
+        if (recording != null) {
+            recording.add(() -> d2d(src, dst, bytes));
+            return;
+        }
         MemorySegment.copy(MemorySegment.ofAddress(src).reinterpret(bytes), 0, MemorySegment.ofAddress(dst).reinterpret(bytes), 0, bytes);
     }
 
     @Override void memset32(long dst, int value, long count) {
+        if (recording != null) {
+            recording.add(() -> memset32(dst, value, count));
+            return;
+        }
         MemorySegment s = MemorySegment.ofAddress(dst).reinterpret(count * 4);
         for (long i = 0; i < count; i++) s.setAtIndex(JAVA_INT, i, value);
     }
 
     @Override void launchKernel(Kernel kernel, Launch launch) {
+        if (recording != null) {  // checked by the shared launch path already; run at each replay
+            recording.add(() -> launchKernel(kernel, launch));
+            return;
+        }
         Handle h = (Handle) kernel.handle();
         List<KernelArg> args = launch.args();
         try (Arena a = Arena.ofConfined()) {
@@ -310,6 +322,30 @@ public final class SimRuntime extends RuntimeBase implements KernelRuntime {
     }
 
     @Override void sync() {}
+
+    /**
+     * The capture under way: the launches, fills and device copies in stream order, run as they
+     * would have been at each replay (the simulator runs work synchronously, so a replay is the
+     * list run in order; null when not capturing).
+     */
+    private List<Runnable> recording;
+
+    @Override void beginStreamCapture() { recording = new java.util.ArrayList<>(); }
+
+    @Override Object endStreamCapture() {
+        List<Runnable> r = List.copyOf(recording);
+        recording = null;
+        return r;
+    }
+
+    @Override void abortStreamCapture() { recording = null; }
+
+    @SuppressWarnings("unchecked")
+    @Override void launchGraphHandle(Object handle) {
+        for (Runnable op : (List<Runnable>) handle) op.run();
+    }
+
+    @Override void destroyGraphHandle(Object handle) {}
 
     @Override KernelRuntime.Event recordEvent() { return new SimEvent(System.nanoTime()); }
 

@@ -351,6 +351,78 @@ abstract class KernelSuite {
     }
 
     @Test
+    void aCapturedGraphReplaysItsLaunchesFillsAndCopiesInOrder() {
+        int n = 256;
+        float[] xs = new float[n];
+        for (int i = 0; i < n; i++) xs[i] = i * 0.5f - 7;
+        long x = upload(xs), y = upload(new float[n]), z = upload(new float[n]);
+        rt().fill32(y, Float.floatToRawIntBits(9f), n);
+        rt().fill32(z, Float.floatToRawIntBits(9f), n);
+        long launches = rt().launches(), graphs = rt().graphLaunches();
+        rt().beginCapture();
+        assertTrue(rt().capturing());
+        rt().fill32(y, Float.floatToRawIntBits(1f), n);                                                   // y = 1
+        rt().launch(Launch.of("test_saxpy", Dim3.of(2), Dim3.of(64), 0, f32(2f), ptr(x), ptr(y), i64(n)));  // y = 2x + 1
+        rt().copyDeviceToDevice(y, z, 4L * n);                                                            // z = y
+        rt().launch(Launch.of("test_saxpy", Dim3.of(1), Dim3.of(96), 0, f32(3f), ptr(x), ptr(z), i64(n)));  // z = 5x + 1
+        KernelRuntime.Graph g = rt().endCapture();
+        assertTrue(!rt().capturing());
+        assertEquals(2, g.kernels(), "kernel launches in the graph");
+        assertEquals(launches, rt().launches(), "captured launches are not launches");
+        assertEquals(9f, floats(z, n)[n - 1], "capturing ran the work");
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {  // fresh input in the same buffer: the replay reads it
+                for (int i = 0; i < n; i++) xs[i] = 3 - i * 0.25f;
+                rt().copyToDevice(MemorySegment.ofArray(xs), x, 4L * n);
+            }
+            rt().launchGraph(g);
+            float[] ys = floats(y, n), zs = floats(z, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(2 * xs[i] + 1, ys[i], "y[" + i + "] in round " + round);
+                assertEquals(3 * xs[i] + (2 * xs[i] + 1), zs[i], "z[" + i + "] in round " + round);
+            }
+        }
+        assertEquals(graphs + 2, rt().graphLaunches());
+        assertEquals(launches, rt().launches(), "a replay adds graph launches, not kernel launches");
+        g.close();
+        g.close();  // idempotent
+        TrmException e = assertThrows(TrmException.class, () -> rt().launchGraph(g));
+        assertTrue(e.getMessage().contains("already closed"), e.getMessage());
+        rt().free(x);
+        rt().free(y);
+        rt().free(z);
+    }
+
+    @Test
+    void aCaptureRefusesHostWorkAndCanBeAbandoned() {
+        long p = rt().alloc(1024);
+        TrmException e = assertThrows(TrmException.class, rt()::endCapture);
+        assertTrue(e.getMessage().contains("endCapture without beginCapture"), e.getMessage());
+        rt().beginCapture();
+        try {
+            for (org.junit.jupiter.api.function.Executable refused : new org.junit.jupiter.api.function.Executable[] {
+                    () -> rt().alloc(64),
+                    () -> rt().copyToDevice(MemorySegment.ofArray(new int[4]), p, 16),
+                    () -> rt().copyToHost(p, MemorySegment.ofArray(new int[4]), 16),
+                    rt()::synchronize}) {
+                e = assertThrows(TrmException.class, refused);
+                assertTrue(e.getMessage().contains("during a graph capture"), e.getMessage());
+            }
+            e = assertThrows(TrmException.class, rt()::beginCapture);
+            assertTrue(e.getMessage().contains("captures do not nest"), e.getMessage());
+            rt().fill32(p, 1, 256);  // recorded, then dropped
+        } finally {
+            rt().abortCapture();
+        }
+        assertTrue(!rt().capturing());
+        rt().fill32(p, 5, 256);  // the runtime works as before
+        rt().synchronize();
+        int[] all = ints(p, 256);
+        for (int v : all) assertEquals(5, v);
+        rt().free(p);
+    }
+
+    @Test
     void unknownKernelAndWrongArgumentsAreClearErrors() {
         long p = rt().alloc(1024);
         TrmException e = assertThrows(TrmException.class,

@@ -1,0 +1,148 @@
+package trm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import trm.engine.Tensor;
+import trm.engine.TrmException;
+import trm.engine.model.TrmConfig;
+import trm.engine.model.TrmModel;
+import trm.engine.model.TrmWeights;
+import trm.engine.model.Workspace;
+import trm.kernels.KernelDevice;
+
+/**
+ * Replayed supervision steps against eager ones on one device (the GPU check for the cuda graph
+ * path; bench/gpu/check.sh runs it): for each preset, a training and an inference step kind are
+ * run {@code --steps} times on two workspaces fed the same samples, one eager and one replayed
+ * from its graph, and every output is compared bit for bit after every step (training: the
+ * gradients, the new carry y and z, logits, q and the loss stats; inference: y, z, logits, q).
+ * Also prints milliseconds per inference step, eager and replayed (launch overhead is what
+ * the graph removes: meaningful on cuda at small batches, nothing on sim). Exit 1 on a mismatch.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
+ *     trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]
+ * </pre>
+ */
+public final class GraphCheck {
+    private GraphCheck() {}
+
+    /** One preset's outcome: the first output that differed (null when all were identical) and the step times. */
+    public record Result(String preset, int batch, String firstMismatch, double eagerMs, double replayMs) {
+        public boolean identical() { return firstMismatch == null; }
+    }
+
+    public static void main(String[] args) {
+        String device = "sim";
+        int batch = 1, width = 0, steps = 3;
+        boolean tiny = false;
+        List<String> presets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--device" -> device = value(args, ++i, a);
+                case "--batch" -> batch = Integer.parseInt(value(args, ++i, a));
+                case "--width" -> width = Integer.parseInt(value(args, ++i, a));
+                case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
+                case "--tiny" -> tiny = true;
+                default -> {
+                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
+                    presets.add(a);
+                }
+            }
+        }
+        if (presets.isEmpty()) presets = List.of("sudoku-mlp", "sudoku-att");
+        if (batch < 1 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1\n" + usage());
+        boolean ok = true;
+        System.out.printf("%-14s %6s %8s %10s %16s %16s%n", "preset", "batch", "device", "identical", "eager ms/step", "replay ms/step");
+        for (String p : presets) {
+            TrmConfig c = TrmConfig.preset(p);
+            if (width > 0) c = LaunchCounts.narrow(c, width);
+            if (tiny) c = tiny(c);
+            Result r;
+            try (KernelDevice dev = LaunchCounts.open(device)) {
+                r = check(dev, p + (tiny ? "@tiny" : width > 0 ? "@" + width : ""), c, batch, steps);
+            } catch (TrmException e) {
+                System.err.println("GraphCheck: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+            System.out.printf(Locale.ROOT, "%-14s %6d %8s %10s %16.3f %16.3f%n", r.preset(), batch, device, r.identical() ? "yes" : "NO",
+                    r.eagerMs(), r.replayMs());
+            if (!r.identical()) {
+                System.out.println("  first difference: " + r.firstMismatch());
+                ok = false;
+            }
+        }
+        if (!ok) System.exit(1);
+    }
+
+    static String usage() { return "usage: trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]"; }
+
+    /** The preset's structure at width 64, one layer, 2 H-cycles of 1 L-cycle, 16 cells: seconds on the simulator (check.sh --dry-run). */
+    static TrmConfig tiny(TrmConfig c) {
+        return LaunchCounts.narrow(c, 64).toBuilder().hCycles(2).lCycles(1).layers(1).seqLen(16).build();
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());
+        return args[i];
+    }
+
+    /** Eager against replayed steps of {@code c} on {@code dev}; leaves the device's graph switch as it found it. */
+    public static Result check(KernelDevice dev, String name, TrmConfig c, int batch, int steps) {
+        boolean graphs = dev.graphs();
+        try {
+            TrmModel model = new TrmModel(new TrmWeights(c, dev).initialize(0));
+            String mismatch = null;
+            double[] ms = new double[2];
+            for (boolean training : new boolean[] {true, false}) {
+                Workspace[] ws = {model.workspace(batch, training), model.workspace(batch, training)};  // eager, replayed
+                SplittableRandom r = new SplittableRandom(7);
+                int[] tokens = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
+                int[] labels = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
+                for (Workspace w : ws) {
+                    dev.upload(w.tokens, tokens);
+                    dev.upload(w.labels, labels);
+                    model.resetCarry(w);
+                }
+                for (int s = 1; s <= steps && mismatch == null; s++) {
+                    float[][][] out = new float[2][][];
+                    for (int k = 0; k < 2; k++) {
+                        dev.graphs(k == 1);
+                        long t0 = System.nanoTime();
+                        model.step(ws[k], training, training, training ? 1f / batch : 0f);
+                        dev.synchronize();
+                        if (!training && s > 1) ms[k] += (System.nanoTime() - t0) / 1e6;  // step 1 records the graph
+                        out[k] = outputs(dev, model, ws[k], training);
+                    }
+                    List<String> names = training ? List.of("gradients", "y", "z", "logits", "q", "stats") : List.of("y", "z", "logits", "q");
+                    for (int i = 0; i < out[0].length && mismatch == null; i++)
+                        mismatch = firstDifference((training ? "training" : "inference") + " step " + s + " " + names.get(i), out[0][i], out[1][i]);
+                }
+            }
+            int timed = Math.max(1, steps - 1);
+            return new Result(name, batch, mismatch, ms[0] / timed, ms[1] / timed);
+        } finally {
+            dev.graphs(graphs);
+        }
+    }
+
+    private static float[][] outputs(KernelDevice dev, TrmModel model, Workspace ws, boolean training) {
+        List<Tensor> ts = training ? List.of(model.grads, ws.y, ws.z, ws.logits, ws.q, ws.stats) : List.of(ws.y, ws.z, ws.logits, ws.q);
+        float[][] out = new float[ts.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = dev.toFloats(ts.get(i));
+        return out;
+    }
+
+    /** Where two arrays first differ bitwise, or null. */
+    static String firstDifference(String what, float[] eager, float[] replayed) {
+        for (int i = 0; i < eager.length; i++)
+            if (Float.floatToRawIntBits(eager[i]) != Float.floatToRawIntBits(replayed[i]))
+                return what + "[" + i + "]: eager " + eager[i] + ", replayed " + replayed[i];
+        return null;
+    }
+}
