@@ -594,12 +594,15 @@ abstract class OpsParitySuite {
         h.close("attentionMixBackward bf16: dWO (accumulated)", dWo, BF16);
     }
 
+    /** With the reference's 1-D RoPE tables, and with rope2d's (our extension: L = 37 = 1 prefix position + a 6×6 grid). */
     @Covers({"attentionMix", "attentionMixBackward", "attentionMixScratch", "attentionSaveShape"})
-    @Test
-    void attentionMixForwardAndBackward() {
+    @ParameterizedTest(name = "rope2d={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void attentionMixForwardAndBackward(boolean rope2d) {
         int B = 2, L = 37, H = 2, hd = 64, D = H * hd;
         float[] cos = new float[L * hd], sin = new float[L * hd];
-        RopeTables.fill(cos, sin, L, hd, 10000);
+        if (rope2d) RopeTables.fill2d(cos, sin, 1, 6, hd, 10000);
+        else RopeTables.fill(cos, sin, L, hd, 10000);
         Twin c = h.f32(cos, L, hd), sn = h.f32(sin, L, hd);
         // weights at the model's scale (≈ 1/√fan_in): with O(1) weights the scores reach the hundreds
         // and softmax turns bf16 rounding of q, k into O(1) changes, which tests nothing useful

@@ -51,9 +51,13 @@ public record TrmConfig(
         check(layers > 0, "L_layers must be positive");
         check(hCycles > 0 && lCycles > 0, "H_cycles and L_cycles must be positive");
         check(expansion > 0, "expansion must be positive");
-        check(posEncoding != null, "pos_encodings must be rope, learned or none");
+        check(posEncoding != null, "pos_encodings must be rope, learned, none or rope2d");
         check(mlpT || (numHeads > 0 && hiddenSize % numHeads == 0), "hidden_size must be divisible by num_heads");
-        check(mlpT || posEncoding != PosEncoding.ROPE || (hiddenSize / numHeads) % 2 == 0, "rope needs an even head dimension");
+        check(mlpT || !posEncoding.rotary() || (hiddenSize / numHeads) % 2 == 0, posEncoding.key() + " needs an even head dimension, not " + hiddenSize / numHeads);
+        check(mlpT || posEncoding != PosEncoding.ROPE2D || hiddenSize / numHeads >= 4,
+                "rope2d needs a head dimension of at least 4 (one rotary pair per axis), not " + hiddenSize / numHeads);
+        check(mlpT || posEncoding != PosEncoding.ROPE2D || RopeTables.gridSide(seqLen) > 0,
+                "pos_encodings rope2d needs seq_len = side² (a square grid), not " + seqLen);
         check(puzzleEmbNdim >= 0 && puzzleEmbLen >= 0, "puzzle_emb_ndim and puzzle_emb_len must not be negative");
         check(puzzleEmbNdim == 0 || numPuzzleIdentifiers > 0, "num_puzzle_identifiers must be positive when puzzle_emb_ndim > 0");
         // The reference sizes its carry, RoPE tables and token mixer for puzzle_emb_len extra
@@ -191,7 +195,8 @@ public record TrmConfig(
 
     public int interTokens() { return swigluInter(totalLen()); }
 
-    public boolean rope() { return !mlpT && posEncoding == PosEncoding.ROPE; }
+    /** Whether the attention rotates q and k by RoPE tables ({@link RopeTables#fill(float[], float[], TrmConfig)}): rope or rope2d. */
+    public boolean rope() { return !mlpT && posEncoding.rotary(); }
 
     public boolean learnedPos() { return posEncoding == PosEncoding.LEARNED; }
 

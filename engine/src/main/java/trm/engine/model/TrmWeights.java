@@ -34,7 +34,7 @@ public final class TrmWeights {
         if (config.rope()) {
             int L = config.totalLen(), hd = config.headDim();
             float[] cos = new float[L * hd], sin = new float[L * hd];
-            RopeTables.fill(cos, sin, L, hd, config.ropeTheta());
+            RopeTables.fill(cos, sin, config);
             ropeCos = device.tensor(cos, L, hd);
             ropeSin = device.tensor(sin, L, hd);
         } else {

@@ -50,7 +50,7 @@ class SupervisionStepTest {
 
     @Covers({"attentionMix", "attentionMixBackward", "channelMlp", "channelMlpBackward", "tokenMix", "tokenMixBackward"})
     @ParameterizedTest(name = "mlp_t={0} pos={1}")
-    @CsvSource({"true,none", "false,rope", "false,learned"})
+    @CsvSource({"true,none", "false,rope", "false,learned", "false,rope2d"})
     void wholeStepGradientMatchesFiniteDifferences(boolean mlpT, String pos) {
         TrmConfig c = TinyConfigs.tiny(mlpT, pos, 1, 2); // T = 1: the step is exactly differentiable
         TrmWeights w = new TrmWeights(c, dev).initialize(5);

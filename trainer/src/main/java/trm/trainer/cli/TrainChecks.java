@@ -42,10 +42,12 @@ final class TrainChecks {
         Options.range("--halt-max-steps", c.haltMaxSteps, 1, TrmConfig.MAX_HALT_STEPS);
         Options.range("--puzzle-emb-len", c.puzzleEmbLen, 0, TrmConfig.MAX_PREFIX);
         Options.range("--expansion", c.expansion, 0, true, TrmConfig.MAX_EXPANSION);
+        Options.range("--heads", c.heads, 1, TrmConfig.MAX_HEADS);
+        if (c.posEncodings != null) trm.engine.model.PosEncoding.parse(c.posEncodings);
         boolean overrides = c.hidden != null || c.layers != null || c.hCycles != null || c.lCycles != null || c.haltMaxSteps != null
-                || c.puzzleEmbLen != null || c.expansion != null;
+                || c.puzzleEmbLen != null || c.expansion != null || c.heads != null || c.posEncodings != null;
         if (c.configFile != null && overrides)
-            throw new TrmException("--hidden, --layers, --h-cycles, --l-cycles, --halt-max-steps, --puzzle-emb-len and --expansion "
+            throw new TrmException("--hidden, --layers, --h-cycles, --l-cycles, --halt-max-steps, --puzzle-emb-len, --expansion, --heads and --pos-encodings "
                     + "change a --preset; with --config, change the file instead");
         if (c.resume && c.run == null) throw new TrmException("--resume needs --run DIR (the run to continue)");
         if (!c.resume) c.trainingOptions(ArcCommands.isSpec(c.data)); // its own checks (a TrmException names the first problem)

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 import trm.engine.Device;
 import trm.engine.Devices;
 import trm.engine.TrmException;
+import trm.engine.model.PosEncoding;
 import trm.engine.model.TrmConfig;
 import trm.trainer.Metrics;
 import trm.trainer.Optimizer;
@@ -103,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--halt-max-steps", description = "override halt_max_steps (N_sup)") Integer haltMaxSteps;
     @Option(names = "--puzzle-emb-len", description = "override puzzle_emb_len (prefix positions)") Integer puzzleEmbLen;
     @Option(names = "--expansion", description = "override the SwiGLU expansion") Double expansion;
+    @Option(names = "--heads", description = "override num_heads (attention)") Integer heads;
+    @Option(names = "--pos-encodings", description = "override pos_encodings: rope, learned, none, or rope2d (our extension: "
+            + "rotary angles from a cell's row and column; needs a square grid)") String posEncodings;
 
     /** Options that may change on resume: they change neither the numbers nor the data. */
     static final List<String> CHANGEABLE = List.of("--steps", "--eval-interval", "--checkpoint-every", "--device", "--log-interval");
@@ -137,7 +141,9 @@ final class TrainCommand implements Callable<Integer> {
                 new Setting("--l-cycles", r -> r.config().lCycles(), () -> lCycles),
                 new Setting("--halt-max-steps", r -> r.config().haltMaxSteps(), () -> haltMaxSteps),
                 new Setting("--puzzle-emb-len", r -> r.config().puzzleEmbLen(), () -> puzzleEmbLen),
-                new Setting("--expansion", r -> r.config().expansion(), () -> expansion));
+                new Setting("--expansion", r -> r.config().expansion(), () -> expansion),
+                new Setting("--heads", r -> r.config().numHeads(), () -> heads),
+                new Setting("--pos-encodings", r -> r.config().posEncoding(), () -> posEncodings == null ? null : PosEncoding.parse(posEncodings)));
     }
 
     @Override
@@ -381,6 +387,8 @@ final class TrainCommand implements Callable<Integer> {
         if (haltMaxSteps != null) c.haltMaxSteps(haltMaxSteps);
         if (puzzleEmbLen != null) c.puzzleEmbLen(puzzleEmbLen);
         if (expansion != null) c.expansion(TrainOptions.finite("--expansion", expansion));
+        if (heads != null) c.numHeads(heads);
+        if (posEncodings != null) c.posEncoding(PosEncoding.parse(posEncodings));
         return c.build();
     }
 

@@ -51,6 +51,29 @@ class MazeCliTest {
         assertTrue(eval.out().contains("valid shortest path") && eval.out().contains("\"valid_shortest_path\""), eval.out());
     }
 
+    /** --pos-encodings rope2d and --heads override the preset, are stored in run.json and the checkpoint, and the model solves. */
+    @Test
+    void trainWithRope2dAndSolve() throws Exception {
+        Path r2 = dir.resolve("run2d");
+        CliTest.Result r = CliTest.run("train", "--data", "gen-maze:6:40:6:1", "--hidden", "32", "--heads", "4", "--pos-encodings", "rope2d",
+                "--layers", "1", "--h-cycles", "1", "--l-cycles", "1", "--halt-max-steps", "2", "--puzzle-emb-len", "1",
+                "--steps", "2", "--batch", "4", "--lr", "1e-3", "--warmup", "0", "--weight-decay", "0.1", "--ema-rate", "0.9",
+                "--log-interval", "1", "--run", r2.toString());
+        assertEquals(0, r.code(), r.err());
+        var config = MetricsFormat.JSON.readTree(r2.resolve("run.json").toFile()).get("config");
+        assertEquals("rope2d", config.get("pos_encodings").asText());
+        assertEquals(4, config.get("num_heads").asInt());
+        Path mazes = dir.resolve("two2d.txt");
+        MazeText.write(mazes, MazeGenerator.generate(6, 6, 2, MazeGenerator.Target.minPath(6), 9, "s"), false);
+        CliTest.Result solved = CliTest.run("solve", "--maze", mazes.toString(), "--weights", r2.resolve("model.safetensors").toString());
+        assertEquals(solved.out().contains("NOT a valid shortest path") ? Exit.NO_VALID_RESULT : Exit.OK, solved.code(), solved.err());
+        assertTrue(solved.out().contains("of 2 solved"), solved.out());
+        CliTest.Result info = CliTest.run("info", "--weights", r2.resolve("model.safetensors").toString());
+        assertTrue(info.out().contains("rope2d positions"), info.out());
+        CliTest.assertUserError(CliTest.run("train", "--data", "gen-maze:6:40:6:1", "--pos-encodings", "rope3d", "--run", dir.resolve("x").toString()),
+                "pos_encodings must be rope, learned, none or rope2d, not 'rope3d'");
+    }
+
     @Test
     void dataGeneratesAndConverts() throws Exception {
         Path csv = dir.resolve("eight.csv");
