@@ -151,7 +151,7 @@ __device__ __forceinline__ uint4 loadGroup(const void* base, long long off, int 
 }
 
 #ifndef TRM_SIM
-// sm_80+: 16 bytes global -> shared without registers; srcBytes = 0 fills the slot with zeros.
+// sm_80+: 16 bytes global -> shared without registers (both addresses 16-byte aligned).
 __device__ __forceinline__ void cpAsync16(void* dst, const void* src, int srcBytes) {
     unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(src), "r"(srcBytes));
@@ -262,8 +262,7 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
     auto copyAsync = [&](const void* base, const Group& gr, __nv_bfloat16* slot) {
         const unsigned short* src = static_cast<const unsigned short*>(base) + gr.off;
         if (gr.n == VEC && (reinterpret_cast<unsigned long long>(src) & 15) == 0) cpAsync16(slot, src, 16);
-        else if (gr.n == 0) cpAsync16(slot, base, 0);
-        else *reinterpret_cast<uint4*>(slot) = loadGroup(base, gr.off, gr.n, true);  // edge or unaligned: synchronous
+        else *reinterpret_cast<uint4*>(slot) = loadGroup(base, gr.off, gr.n, true);  // edge, outside or unaligned: synchronous (zeros outside)
     };
 #else
     const bool asyncA = false, asyncB = false;
