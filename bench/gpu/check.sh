@@ -3,7 +3,8 @@
 # 8 minutes on an H200 (bare host: CUDA, nvcc, Python with PyTorch, no Java: it runs from the
 # bundle made by bench/gpu/make-bundle.sh, which brings its own Java runtime).
 #
-#   1. parity: every op's kernel against the cpu reference, and the test kernels (ParityCheck)
+#   1. parity: every op's kernel against the cpu reference, the test kernels and the GEMM suite
+#      (ParityCheck; on cuda CudaGemmTest runs the GEMM's cp.async main loop)
 #   2. ceilings: device-to-device copy GB/s and cuBLAS GEMM TFLOP/s (ceilings.py, PyTorch)
 #   3. every kernel timed at the reference shapes (trm.bench.KernelBench) against those ceilings
 #   4. sudoku-mlp training at batch 768 for a fixed number of steps: step time, samples/s, MFU
