@@ -227,10 +227,12 @@ public final class KernelBench {
                 () -> Gemm.backwardWeight(rt, dWQkv, dqkv, x, M, D, 3 * D, 0, 1)));
         c.add(new Case("Gemm", L, KernelCounts.linearBackwardWeight("o_proj dW", M, D, D, 1),
                 () -> Gemm.backwardWeight(rt, dWO, dOut, y, M, D, D, 0, 1)));
-        // attention.cu
-        c.add(new Case("Attention", L, KernelCounts.attentionForward(B, L, H), () -> Attention.forward(rt, y, lse, qkv, B, L, H)));
-        c.add(new Case("Attention", L, KernelCounts.attentionBackward(B, L, H),
-                () -> Attention.backward(rt, dqkv, dOut, qkv, y, lse, delta, dCos, dSin, B, L, H)));
+        // attention_tc.cu (the model's, tensor cores) and attention.cu (the fp32 fallback), fp32 qkv and out
+        for (Attention.Impl impl : Attention.Impl.values()) {
+            c.add(new Case("Attention", L, KernelCounts.attentionForward(B, L, H, impl), () -> Attention.forward(rt, impl, y, lse, qkv, B, L, H, 0)));
+            c.add(new Case("Attention", L, KernelCounts.attentionBackward(B, L, H, impl),
+                    () -> Attention.backward(rt, impl, dqkv, dOut, qkv, y, lse, delta, dCos, dSin, B, L, H, 0)));
+        }
         // mixer.cu with its batched GEMMs: the MLP-mixer's token mixing
         List<KernelCounts.Count> mix = KernelCounts.mixerBlock(B, L, D, It);
         c.add(new Case("Mixer", L, sum("mixer fwd (gate_up, down, norm)", "gemm_ab_* x2 + mixer_norm_fwd", mix.subList(0, 3)),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import trm.kernels.launch.Attention;
 import trm.kernels.launch.Gemm;
 
 /**
@@ -68,25 +69,34 @@ public final class KernelCounts {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Attention (attention.cu), head dim 64
+    // Attention, head dim 64: attention_tc.cu (tensor cores, what the model runs) or attention.cu (fp32)
 
-    public static Count attentionForward(long B, long L, long H) {
+    /** The model's attention forward (the tensor-core kernels). */
+    public static Count attentionForward(long B, long L, long H) { return attentionForward(B, L, H, Attention.Impl.TENSOR_CORE); }
+
+    /** The attention forward by the kernels of {@code impl}: 4·B·H·L²·64 FLOPs (S = QKᵀ and PV). */
+    public static Count attentionForward(long B, long L, long H, Attention.Impl impl) {
         long D = H * 64;
-        return new Count("attention fwd", "attention_fwd", 4.0 * B * H * L * L * 64,
+        return new Count("attention fwd" + suffix(impl), impl.kernels().get(0), 4.0 * B * H * L * L * 64,
                 ELEM * (3.0 * B * L * D + B * L * D + B * H * L));
     }
 
+    /** The model's attention backward (the tensor-core kernels). */
+    public static Count attentionBackward(long B, long L, long H) { return attentionBackward(B, L, H, Attention.Impl.TENSOR_CORE); }
+
     /**
-     * Both backward kernels: bwd_dq recomputes S and dP and forms dQ (3 products), bwd_dkdv
-     * recomputes S and dP and forms dV and dK (4): 14·B·H·L²·64 executed, against the 10·B·H·L²·64
-     * of a backward that could keep P (which flash attention cannot afford to).
+     * Both backward kernels of {@code impl}: bwd_dq recomputes S and dP and forms dQ (3 products),
+     * bwd_dkdv recomputes S and dP and forms dV and dK (4): 14·B·H·L²·64 executed, against the
+     * 10·B·H·L²·64 of a backward that could keep P (which flash attention cannot afford to).
      */
-    public static Count attentionBackward(long B, long L, long H) {
+    public static Count attentionBackward(long B, long L, long H, Attention.Impl impl) {
         long D = H * 64;
-        return new Count("attention bwd", "attention_bwd_dq + attention_bwd_dkdv", 14.0 * B * H * L * L * 64,
+        return new Count("attention bwd" + suffix(impl), impl.kernels().get(1) + " + " + impl.kernels().get(2), 14.0 * B * H * L * L * 64,
                 ELEM * (3.0 * B * L * D /* qkv */ + 2.0 * B * L * D /* out, dOut */ + 2.0 * B * H * L /* lse, delta */
                         + 3.0 * B * L * D /* dqkv */));
     }
+
+    private static String suffix(Attention.Impl impl) { return impl == Attention.Impl.TENSOR_CORE ? "" : " (fp32)"; }
 
     // ---------------------------------------------------------------------------------------------
     // MLP-mixer (gemm.cu batched + mixer.cu)

@@ -172,6 +172,51 @@ public final class StepPrediction {
         return t;
     }
 
+    // ---- issue 12 point 1: the attention on the tensor cores (attention_tc.cu) ---------------------
+
+    /**
+     * The efficiency assumed for the tensor-core attention (attention_tc.cu), as a fraction of the
+     * bf16 dense peak: WMMA with the scores and P making a round trip through shared memory per
+     * 64×64 tile, no cp.async pipelining, 2–3 blocks (8–12 warps) per SM by registers; hand-tuned
+     * FlashAttention-2 reaches 50–70% of peak, so a quarter is the working assumption until a GPU
+     * measures it (KernelBench's Attention cases).
+     */
+    public static final double TENSOR_CORE_ATTENTION_EFFICIENCY = 0.25;
+
+    /**
+     * Seconds of one kernel with the attention on the tensor cores: an ATTENTION kernel is priced
+     * at {@code attentionEfficiency} of the bf16 peak (not the fp32 one); every other kernel as
+     * {@link #seconds(Kernel, Machine, Design)}.
+     */
+    public static double secondsWithTensorCoreAttention(Kernel k, Machine m, Design d, double attentionEfficiency) {
+        if (k.kind() != Kind.ATTENTION) return seconds(k, m, d);
+        double t = Math.max(k.count().flops() / (m.bf16Tflops() * 1e12), k.count().bytes() / (m.hbmGbs() * 1e9)) / attentionEfficiency;
+        return Math.max(Math.max(t, m.minKernelMicros() * 1e-6), m.launchMicros() * 1e-6);
+    }
+
+    /** {@link #secondsWithTensorCoreAttention(Kernel, Machine, Design, double)} summed over a step's kernels. */
+    public static double secondsWithTensorCoreAttention(List<Kernel> ks, Machine m, Design d, double attentionEfficiency) {
+        double t = 0;
+        for (Kernel k : ks) t += secondsWithTensorCoreAttention(k, m, d, attentionEfficiency);
+        return t;
+    }
+
+    /** The table of {@link #main} again with the tensor-core attention (the rest of the design as {@code d}). */
+    static void printTensorCoreAttention(int B, Machine m, Design d) {
+        double e = TENSOR_CORE_ATTENTION_EFFICIENCY;
+        System.out.printf(Locale.ROOT, "%nwith the tensor-core attention (attention_tc.cu at %.0f%% of bf16 peak; GEMMs and the rest as '%s'):%n%n",
+                100 * e, d.name());
+        System.out.printf(Locale.ROOT, "| %-10s | %5s | %13s | %6s | %22s |%n", "preset", "L", "train step ms", "MFU", "batch-1 16-step solve ms");
+        System.out.println("|------------|-------|---------------|--------|------------------------|");
+        for (String p : TrmConfig.PRESETS) {
+            TrmConfig c = TrmConfig.preset(p);
+            double t = secondsWithTensorCoreAttention(step(c, B, true), m, d, e);
+            double mfu = TrmFlops.trainStep(c, B) / (t * m.bf16Tflops() * 1e12);
+            double solve = 16 * secondsWithTensorCoreAttention(step(c, 1, false), m, d, e);
+            System.out.printf(Locale.ROOT, "| %-10s | %5d | %13.1f | %5.1f%% | %22.2f |%n", p, c.totalLen(), t * 1e3, 100 * mfu, solve * 1e3);
+        }
+    }
+
     public static void main(String[] args) {
         int B = args.length > 0 ? Integer.parseInt(args[0]) : 768;
         Machine m = Machine.H200;
@@ -193,5 +238,6 @@ public final class StepPrediction {
                     100 * mfu, 50.0, solve * 1e3);
         }
         System.out.println("\n(goal: MFU >= 50% for a training step at batch 768, <= 2 ms for the batch-1 16-step solve; issue 12)");
+        printTensorCoreAttention(B, m, d);
     }
 }

@@ -26,4 +26,21 @@ class StepPredictionTest {
         assertTrue(StepPrediction.step(c, 768, true).size() > StepPrediction.step(c, 768, false).size());
         assertTrue(StepPrediction.seconds(StepPrediction.step(c, 768, true), m, d) > StepPrediction.seconds(StepPrediction.step(c, 768, false), m, d));
     }
+
+    /** The tensor-core attention is priced against the bf16 peak; the other kernels do not change. */
+    @Test void tensorCoreAttention() {
+        var m = StepPrediction.Machine.H200;
+        var d = StepPrediction.Design.TODAY;
+        double e = StepPrediction.TENSOR_CORE_ATTENTION_EFFICIENCY;
+        var att = new StepPrediction.Kernel(KernelCounts.attentionForward(768, 916, 8), StepPrediction.Kind.ATTENTION, 0);
+        assertEquals(att.count().flops() / (m.bf16Tflops() * 1e12) / e, StepPrediction.secondsWithTensorCoreAttention(att, m, d, e), 1e-12);
+        var big = StepPrediction.gemm(KernelCounts.linearForward("x", 768 * 97, 512, 1536, false), 10_000);
+        assertEquals(StepPrediction.seconds(big, m, d), StepPrediction.secondsWithTensorCoreAttention(big, m, d, e), 0);
+        TrmConfig maze = TrmConfig.preset("maze-att"), mlp = TrmConfig.preset("sudoku-mlp");
+        var ks = StepPrediction.step(maze, 768, true);
+        assertTrue(StepPrediction.secondsWithTensorCoreAttention(ks, m, d, e) < StepPrediction.seconds(ks, m, d) / 2,
+                "L = 916 steps are dominated by the attention");
+        var mk = StepPrediction.step(mlp, 768, true);
+        assertEquals(StepPrediction.seconds(mk, m, d), StepPrediction.secondsWithTensorCoreAttention(mk, m, d, e), 1e-12);
+    }
 }

@@ -170,7 +170,7 @@ final class KernelOps implements Ops {
         AddRmsNorm.backward(rt(), f(dIn, op), f(dOut, op), fb(out, op), f(rstd, op), rows(out), out.dim(-1), out.dtype() == DType.BF16);
     }
 
-    // ---- attention.cu: the attention core, a helper of the attention half-block -----------------
+    // ---- attention_tc.cu / attention.cu: the attention core, a helper of the attention half-block
     @Override
     public int[] attentionSaveShape(int batch, int heads, int len) {
         return KernelScratchSizes.INSTANCE.attentionSaveShape(batch, heads, len);
@@ -184,6 +184,16 @@ final class KernelOps implements Ops {
     @Override
     public DType activationDType(boolean tokenMixer) {
         return KernelScratchSizes.INSTANCE.activationDType(tokenMixer);
+    }
+
+    /**
+     * The attention kernels for a qkv tensor: bf16 qkv (the model's activations on these devices)
+     * runs on the tensor cores (attention_tc.cu) unless {@link Attention#fp32Requested()} (system
+     * property {@code trm.kernels.attention=fp32}); fp32 qkv keeps the fp32 kernels (attention.cu),
+     * so a caller that stores fp32 gets fp32 attention (kernels/HEAVY.md).
+     */
+    private static Attention.Impl attentionImpl(Tensor qkv) {
+        return qkv.dtype() == DType.BF16 && !Attention.fp32Requested() ? Attention.Impl.TENSOR_CORE : Attention.Impl.FP32;
     }
 
     /** The attention kernels' bf16 mask for qkv and out. */
@@ -232,13 +242,13 @@ final class KernelOps implements Ops {
     void attention(Tensor out, Tensor saved, Tensor qkv, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attention");
         long lse = saved != null ? dev.address(check(saved, DType.F32, "attention")) : dev.address(rowScratch(B, H, L));
-        Attention.forward(dev.runtime(), fb(out, "attention"), lse, fb(qkv, "attention"), B, L, H, attentionMask(qkv, out));
+        Attention.forward(dev.runtime(), attentionImpl(qkv), fb(out, "attention"), lse, fb(qkv, "attention"), B, L, H, attentionMask(qkv, out));
     }
 
     /** dqkv from dOut and what {@link #attention} saved, without RoPE (the half-block's backward undoes it in the kernel). */
     void attentionBackward(Tensor dqkv, Tensor dOut, Tensor out, Tensor qkv, Tensor saved, int heads) {
         int B = qkv.dim(0), L = qkv.dim(1), H = attentionHeads(qkv, heads, "attentionBackward");
-        Attention.backward(dev.runtime(), dev.address(check(dqkv, DType.F32, "attentionBackward")), f(dOut, "attentionBackward"),
+        Attention.backward(dev.runtime(), attentionImpl(qkv), dev.address(check(dqkv, DType.F32, "attentionBackward")), f(dOut, "attentionBackward"),
                 fb(qkv, "attentionBackward"), fb(out, "attentionBackward"), dev.address(check(saved, DType.F32, "attentionBackward")),
                 dev.address(rowScratch(B, H, L)), 0, 0, B, L, H, attentionMask(qkv, out));
     }
@@ -488,7 +498,7 @@ final class KernelOps implements Ops {
         long g = dev.address(dR);
         Gemm.backwardInput(rt, dev.address(dAttn), g, dev.address(wO), B * L, D, D, false);
         weightGrad(dev.address(dWO), g, fb(attn, op), B * L, D, D, bf(attn, Gemm.BF16_B));
-        Attention.backward(rt, dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
+        Attention.backward(rt, attentionImpl(qkv), dev.address(dQkv), dev.address(dAttn), fb(qkv, op), fb(attn, op),
                 dev.address(check(saved, DType.F32, op)), dev.address(rowScratch(B, H, L)),
                 cos == null ? 0 : dev.address(cos), sin == null ? 0 : dev.address(sin), B, L, H, attentionMask(qkv, attn));
         copy(dh, dR);

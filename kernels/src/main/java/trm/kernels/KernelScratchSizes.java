@@ -49,7 +49,7 @@ public final class KernelScratchSizes implements ScratchSizes {
         return backward ? 5 * n : n;
     }
 
-    /** bf16 for the attention variant (attention.cu, add_rmsnorm.cu and the GEMM read and write it); fp32 for the mixer. */
+    /** bf16 for the attention variant (attention_tc.cu, add_rmsnorm.cu and the GEMM read and write it); fp32 for the mixer. */
     @Override
     public DType activationDType(boolean tokenMixer) {
         return tokenMixer ? DType.F32 : DType.BF16;

@@ -193,6 +193,12 @@ public final class Trainer {
     }
 
     /** The weights evaluation and checkpoints use: the EMA copy when enabled. */
+    /** The last step's puzzle-embedding gradient rows [B, puzzleEmbNdim] (SignSGD's input), or null without a puzzle table; for tests. */
+    Tensor puzzleGradient() { return ws.dPuzzleRows; }
+
+    /** The last step's puzzle ids [B] (the table rows SignSGD updated); for tests. */
+    Tensor puzzleIds() { return ws.puzzleIds; }
+
     public Tensor evalParams() { return options.ema() ? ema : weights.params; }
 
     /** Evaluates on the EMA weights (every sample runs all N_sup steps), then restores the live ones. */

@@ -102,11 +102,55 @@ class SimWholeModelTest {
         assertTrue(e < bound, preset + " gradients: relative error " + e + " ≥ " + bound);
         check(preset + " weights after AdamATan2", onSim.device.toFloats(onSim.weights.params), onCpu.device.toFloats(onCpu.weights.params));
         check(preset + " EMA weights", onSim.device.toFloats(onSim.evalParams()), onCpu.device.toFloats(onCpu.evalParams()));
-        check(preset + " puzzle table after SignSGD", onSim.device.toFloats(onSim.weights.puzzleTable), onCpu.device.toFloats(onCpu.weights.puzzleTable));
+        if (onCpu.weights.puzzleTable != null) checkSignSgd(preset, onSim, onCpu, perturbed);
         Metrics ms = onSim.takeMetrics(), mc = onCpu.takeMetrics();
         assertTrue(Math.abs(ms.lmLoss() - mc.lmLoss()) < BF16 * mc.lmLoss(), "lm_loss " + ms.lmLoss() + " vs " + mc.lmLoss());
         assertTrue(Math.abs(ms.qHaltLoss() - mc.qHaltLoss()) < BF16 * mc.qHaltLoss() + 1e-6, "q_halt_loss " + ms.qHaltLoss() + " vs " + mc.qHaltLoss());
         sim.close();
+    }
+
+    /**
+     * SignSGD moves each puzzle-table element by ±lr by the sign of its gradient, so an element
+     * whose gradient is within the kernels' noise of zero may move the other way (one such flip in
+     * 128 elements is 0.18 relative: with the tensor-core attention, maze-att's puzzle gradient is
+     * 1.8e-2 from the cpu's, bf16-rounded weights move it 9.7e-3, and one of its 128 signs flips).
+     * So: the puzzle gradient within the bound of the other gradients; the table equal to the cpu's
+     * within BF16 on every element whose cpu gradient is clear of that noise (|g| > 4 × the rms of
+     * sim − cpu) and on the rows the step did not use; at least 80% of the updated elements clear.
+     */
+    static void checkSignSgd(String preset, Trainer onSim, Trainer onCpu, Trainer perturbed) {
+        float[] gs = onSim.device.toFloats(onSim.puzzleGradient()), gc = onCpu.device.toFloats(onCpu.puzzleGradient());
+        double sensitivity = relErr(perturbed.device.toFloats(perturbed.puzzleGradient()), gc), bound = Math.max(BF16, 3 * sensitivity);
+        double e = relErr(gs, gc);
+        System.out.printf("  %-45s rel err %.2e (bound %.2e)%n", preset + " puzzle gradient", e, bound);
+        assertTrue(e < bound, preset + " puzzle gradient: relative error " + e + " ≥ " + bound);
+        double noise = 0;
+        for (int i = 0; i < gc.length; i++) noise += ((double) gs[i] - gc[i]) * ((double) gs[i] - gc[i]);
+        noise = 4 * Math.sqrt(noise / gc.length);
+        float[] ts = onSim.device.toFloats(onSim.weights.puzzleTable), tc = onCpu.device.toFloats(onCpu.weights.puzzleTable);
+        // per table element, the cpu's gradient summed over the batch rows that use it (as SignSGD sums duplicates)
+        int D = gc.length / onCpu.options.batch();
+        int[] ids = onCpu.device.toInts(onCpu.puzzleIds());
+        double[] g = new double[tc.length];
+        boolean[] used = new boolean[tc.length];
+        for (int b = 0; b < ids.length; b++)
+            for (int d = 0; d < D; d++) {
+                g[ids[b] * D + d] += gc[b * D + d];
+                used[ids[b] * D + d] = true;
+            }
+        int usedCount = 0, clearCount = 0;
+        float[] cs = new float[tc.length], cc = new float[tc.length];
+        int n = 0;
+        for (int i = 0; i < tc.length; i++) {
+            if (used[i]) usedCount++;
+            if (used[i] && Math.abs(g[i]) <= noise) continue;
+            if (used[i]) clearCount++;
+            cs[n] = ts[i];
+            cc[n++] = tc[i];
+        }
+        System.out.printf("  %-45s %d of %d updated elements clear of noise %.2e%n", preset + " puzzle gradient", clearCount, usedCount, noise);
+        assertTrue(clearCount >= 0.8 * usedCount, preset + ": only " + clearCount + " of " + usedCount + " puzzle gradients clear of noise " + noise);
+        check(preset + " puzzle table after SignSGD (clear of noise)", java.util.Arrays.copyOf(cs, n), java.util.Arrays.copyOf(cc, n));
     }
 
     static void check(String what, float[] sim, float[] cpu) {

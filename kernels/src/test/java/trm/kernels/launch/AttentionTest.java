@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import trm.engine.cpu.Rope;
 import trm.engine.model.RopeTables;
 
-/** attention.cu (fp32 flash attention) against trm.engine.cpu.Attention (+ Rope.backward) on the simulator. */
+/** attention.cu (fp32 flash attention, {@link Attention.Impl#FP32}) against trm.engine.cpu.Attention (+ Rope.backward) on the simulator. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(LauncherSim.Needed.class)
 class AttentionTest {
@@ -52,8 +52,8 @@ class AttentionTest {
         }
         long gQkv = s.upload(qkv), gOut = s.poisoned((long) B * L * D), gLse = s.poisoned((long) B * H * L);
         long gDOut = s.upload(dOut), gDqkv = s.poisoned((long) B * L * 3 * D), gDelta = s.poisoned(Attention.deltaFloats(B, L, H));
-        Attention.forward(s.rt, gOut, gLse, gQkv, B, L, H);
-        Attention.backward(s.rt, gDqkv, gDOut, gQkv, gOut, gLse, gDelta, cos, sin, B, L, H);
+        Attention.forward(s.rt, Attention.Impl.FP32, gOut, gLse, gQkv, B, L, H, 0);
+        Attention.backward(s.rt, Attention.Impl.FP32, gDqkv, gDOut, gQkv, gOut, gLse, gDelta, cos, sin, B, L, H, 0);
         String name = "B=" + B + " L=" + L + " H=" + H + (rope ? " +rope bwd" : "");
         check("attention fwd out " + name, s.download(gOut, out.length), out, FP32_BOUND);
         check("attention fwd lse " + name, s.download(gLse, lse.length), lse, FP32_BOUND);

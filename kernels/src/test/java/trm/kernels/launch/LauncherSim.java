@@ -65,6 +65,32 @@ final class LauncherSim implements AutoCloseable {
         return p;
     }
 
+    /** a rounded to bf16 (nearest even) on the device: a buffer of a.length bf16 elements. */
+    long uploadBf16(float[] a) {
+        short[] h = new short[a.length];
+        for (int i = 0; i < a.length; i++) h[i] = trm.engine.Bf16.bits(a[i]);
+        long p = alloc((a.length + 1) / 2);
+        rt.copyToDevice(MemorySegment.ofArray(h), p, 2L * a.length);
+        return p;
+    }
+
+    /** A fresh buffer of n bf16 elements, every one NaN (0x7fc0). */
+    long poisonedBf16(long n) {
+        long words = (n + 1) / 2, p = alloc(words);
+        rt.fill32(p, 0x7fc07fc0, words);
+        return p;
+    }
+
+    /** n bf16 elements from the device, as fp32 (exact). */
+    float[] downloadBf16(long p, int n) {
+        short[] h = new short[n];
+        rt.synchronize();
+        rt.copyToHost(p, MemorySegment.ofArray(h), 2L * n);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = trm.engine.Bf16.fromBits(h[i]);
+        return a;
+    }
+
     long alloc(long floats) {
         long p = rt.alloc(4L * Math.max(1, floats));
         allocations.add(p);
