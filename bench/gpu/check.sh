@@ -3,8 +3,9 @@
 # 8 minutes on an H200 (bare host: CUDA, nvcc, Python with PyTorch, no Java: it runs from the
 # bundle made by bench/gpu/make-bundle.sh, which brings its own Java runtime).
 #
-#   1. parity: every op's kernel against the cpu reference, and the test kernels (ParityCheck;
-#      the runtime tests include graph capture and replay)
+#   1. parity: every op's kernel against the cpu reference, the test kernels and the GEMM suite
+#      (ParityCheck; on cuda CudaGemmTest runs the GEMM's cp.async main loop; the runtime tests
+#      include graph capture and replay)
 #   1b. graphs: replayed supervision steps bit-identical to eager ones, eager vs replayed ms per
 #      batch-1 inference step (trm.bench.GraphCheck), launches per step (trm.bench.LaunchCounts)
 #   2. ceilings: device-to-device copy GB/s and cuBLAS GEMM TFLOP/s (ceilings.py, PyTorch)

@@ -19,6 +19,14 @@
 // reduction of length T: R = chunk, sA/sB = chunk strides, nbTotal = ceil(T/R), rTotal = T, each
 // z-slice writes a partial product to its own workspace slice, gemm_splitk_reduce sums them.
 //
+// Main loop: STAGES (3) shared-memory stages; k-tiles t+1 and t+2 are loading while the warps run
+// the MMAs of tile t, one barrier per k-tile. Operands are read in groups of 8 consecutive elements:
+// one 16-byte (bf16) or two 16-byte (fp32) vector loads when the group is whole and 16-byte
+// aligned, predicated scalar loads otherwise (edges, odd leading dimensions). The portable variant
+// (simulator) stages every group through registers; the `#ifndef TRM_SIM` variant copies bf16
+// operands global -> shared with cp.async (sm_80+) and stages only fp32 ones through registers
+// (they are rounded to bf16 on the way). Both keep the k order, so results match bit for bit.
+//
 // Operands are rounded to bf16 (round to nearest even) when a tile is staged in shared memory;
 // out-of-range rows, columns and reduction indices are staged as zeros, stores are predicated, so
 // M, N, R need not be multiples of anything. Tile sizes are template parameters; the instantiated
@@ -88,31 +96,84 @@ __device__ __forceinline__ void* adv(void* p, long long n, bool bf) {
 
 __device__ __forceinline__ float sigmoid(float x) { return 1.0f / (1.0f + __expf(-x)); }
 
-// Shared memory: the A and B tiles (bf16) during the main loop, then the fp32 C tile for the
-// epilogue (the same bytes). The Java wrapper sizes it with the same formula (Gemm.sharedBytes).
+// Pipeline depth: k-tiles t+1 and t+2 are on their way to shared memory while the tensor cores
+// work on tile t (gemm.cu's header comment, kernels/HEAVY.md "Main loop").
+constexpr int STAGES = 3;
+// Operand elements per load group: 16 bytes of bf16, 32 bytes of fp32 (two float4).
+constexpr int VEC = 8;
+
+// Shared memory: STAGES copies of the A and B tiles (bf16) during the main loop, then the fp32
+// C tile for the epilogue (over the same bytes). The Java wrapper sizes it with the same formula
+// (Gemm.Tile.sharedBytes). Every stage and row offset is a multiple of 32 bytes (WMMA loads) and
+// every load group's slot a multiple of 16 (uint4 stores, cp.async).
 template <int BM, int BN, int BK, bool A_RC, bool B_RC> struct Smem {
     static constexpr int LDA = A_RC ? BK + 8 : BM + 8;   // A_RC: [BM][BK+8] else [BK][BM+8]
     static constexpr int LDB = B_RC ? BK + 8 : BN + 8;   // B_RC: [BN][BK+8] else [BK][BN+8]
     static constexpr int A_BYTES = (A_RC ? BM : BK) * LDA * 2;
     static constexpr int B_BYTES = (B_RC ? BN : BK) * LDB * 2;
+    static constexpr int STAGE_BYTES = A_BYTES + B_BYTES;
     static constexpr int LDC = BN + 4;
     static constexpr int C_BYTES = BM * LDC * 4;
-    static constexpr int BYTES = (A_BYTES + B_BYTES) > C_BYTES ? (A_BYTES + B_BYTES) : C_BYTES;
+    static constexpr int BYTES = STAGES * STAGE_BYTES > C_BYTES ? STAGES * STAGE_BYTES : C_BYTES;
+    static_assert(A_BYTES % 32 == 0 && B_BYTES % 32 == 0 && (LDA * 2) % 16 == 0 && (LDB * 2) % 16 == 0, "aligned stages");
+    static_assert(BYTES <= 227 * 1024, "shared memory above the H100/H200 opt-in limit");
 };
+
+// bf16 bits (round to nearest even) of element i of an fp32 or bf16 buffer.
+__device__ __forceinline__ unsigned bits(const void* p, long long i, bool bf) {
+    return bf ? static_cast<const unsigned short*>(p)[i] : __bfloat16_as_ushort(__float2bfloat16(static_cast<const float*>(p)[i]));
+}
+__device__ __forceinline__ unsigned pack(float lo, float hi) {
+    return __bfloat16_as_ushort(__float2bfloat16(lo)) | (unsigned)__bfloat16_as_ushort(__float2bfloat16(hi)) << 16;
+}
+
+// The VEC operand elements base[off .. off+7] as packed bf16 (element k in bits 16(k%2) of word
+// k/2), the first n of them loaded and the rest zero: 16-byte vector loads when all 8 are in range
+// and the address is 16-byte aligned, else one predicated scalar load per element.
+__device__ __forceinline__ uint4 loadGroup(const void* base, long long off, int n, bool bf) {
+    if (n == VEC) {
+        if (bf) {
+            const unsigned short* q = static_cast<const unsigned short*>(base) + off;
+            if ((reinterpret_cast<unsigned long long>(q) & 15) == 0) return *reinterpret_cast<const uint4*>(q);
+        } else {
+            const float* q = static_cast<const float*>(base) + off;
+            if ((reinterpret_cast<unsigned long long>(q) & 15) == 0) {
+                float4 a = reinterpret_cast<const float4*>(q)[0], b = reinterpret_cast<const float4*>(q)[1];
+                return make_uint4(pack(a.x, a.y), pack(a.z, a.w), pack(b.x, b.y), pack(b.z, b.w));
+            }
+        }
+    }
+    unsigned w[VEC / 2];
+#pragma unroll
+    for (int k = 0; k < VEC; k += 2)
+        w[k / 2] = (k < n ? bits(base, off + k, bf) : 0u) | (k + 1 < n ? bits(base, off + k + 1, bf) : 0u) << 16;
+    return make_uint4(w[0], w[1], w[2], w[3]);
+}
+
+#ifndef TRM_SIM
+// sm_80+: 16 bytes global -> shared without registers (both addresses 16-byte aligned).
+__device__ __forceinline__ void cpAsync16(void* dst, const void* src, int srcBytes) {
+    unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(src), "r"(srcBytes));
+}
+__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cpAsyncWait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+#endif
 
 template <int BM, int BN, int BK, int WARPS_M, int WARPS_N, bool A_RC, bool B_RC>
 __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
     constexpr int NT = WARPS_M * WARPS_N * 32;
     constexpr int WM = BM / WARPS_M, WN = BN / WARPS_N;
     constexpr int FM = WM / 16, FN = WN / 16;
-    constexpr int LA = BM * BK / NT, LB = BN * BK / NT;
+    constexpr int GA = BM * BK / VEC / NT, GB = BN * BK / VEC / NT;  // load groups per thread and k-tile
     using S = Smem<BM, BN, BK, A_RC, B_RC>;
     static_assert(WM % 16 == 0 && WN % 16 == 0 && BK % 16 == 0, "warp tile must be whole fragments");
-    static_assert(BM * BK % NT == 0 && BN * BK % NT == 0, "tile loads must split evenly over threads");
+    static_assert(BK % VEC == 0 && BM % (2 * VEC) == 0 && BN % (2 * VEC) == 0, "load groups never straddle a row or a SwiGLU half");
+    static_assert(BM * BK % (VEC * NT) == 0 && BN * BK % (VEC * NT) == 0, "tile loads must split evenly over threads");
 
-    __nv_bfloat16* As = reinterpret_cast<__nv_bfloat16*>(smem);
-    __nv_bfloat16* Bs = reinterpret_cast<__nv_bfloat16*>(smem + S::A_BYTES);
     float* Cs = reinterpret_cast<float*>(smem);
+    auto stageA = [&](int s) { return reinterpret_cast<__nv_bfloat16*>(smem + s * S::STAGE_BYTES); };
+    auto stageB = [&](int s) { return reinterpret_cast<__nv_bfloat16*>(smem + s * S::STAGE_BYTES + S::A_BYTES); };
 
     const int tid = threadIdx.x, warp = tid / 32;
     const int wm = warp / WARPS_N, wn = warp % WARPS_N;
@@ -144,49 +205,106 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
         ok = j < p.N;
         return j;
     };
+    // valid tile rows (columns) from ii (jj) on, consecutive in global memory (a group lies in one SwiGLU half)
+    auto rowsLeft = [&](int ii) -> int {
+        if (epi == SWIGLU_ROWS) return I_rows - (by * halfM + (ii < halfM ? ii : ii - halfM));
+        return p.M - (by * BM + ii);
+    };
+    auto colsLeft = [&](int jj) -> int {
+        if (epi == SWIGLU_COLS) return I_cols - (bx * halfN + (jj < halfN ? jj : jj - halfN));
+        return p.N - (bx * BN + jj);
+    };
+    auto clampV = [](long long n) -> int { return n <= 0 ? 0 : n >= VEC ? VEC : (int)n; };
 
     const int bBegin = z * p.nbPer;
     const int bEnd = min(p.nbTotal, bBegin + p.nbPer);
     const int nRT = (p.R + BK - 1) / BK;
     const int nT = bEnd > bBegin ? (bEnd - bBegin) * nRT : 0;
 
-    float ra[LA], rb[LB];
-    auto loadTiles = [&](int t) {
+    // Load group q of this thread for k-tile t, operand A or B: where it starts in global memory
+    // (element offset from Ab/Bb), how many of its VEC elements are in range, and its shared slot.
+    struct Group { long long off; int n; int slot; };
+    struct TileBase { const void* A; const void* B; int r0, rLim; };
+    auto tileBase = [&](int t) -> TileBase {
         int b = bBegin + t / nRT, r0 = (t % nRT) * BK;
         long long lim = p.rTotal - (long long)b * p.R;
         int rLim = lim < p.R ? (int)(lim < 0 ? 0 : lim) : p.R;
-        const void* Ab = adv(p.A, (long long)b * p.sA, bfA);
-        const void* Bb = adv(p.B, (long long)b * p.sB, bfB);
+        return {adv(p.A, (long long)b * p.sA, bfA), adv(p.B, (long long)b * p.sB, bfB), r0, rLim};
+    };
+    auto groupA = [&](const TileBase& tb, int q) -> Group {
+        int g = tid + q * NT;
+        bool ok;
+        if (A_RC) {  // [BM][BK], contiguous along r
+            int ii = g / (BK / VEC), rr = g % (BK / VEC) * VEC, i = rowOf(ii, ok), r = tb.r0 + rr;
+            return {(long long)i * p.lda + r, ok ? clampV(tb.rLim - r) : 0, ii * S::LDA + rr};
+        }
+        int rr = g / (BM / VEC), ii = g % (BM / VEC) * VEC, i = rowOf(ii, ok), r = tb.r0 + rr;  // [BK][BM], contiguous along i
+        return {(long long)r * p.lda + i, r < tb.rLim ? clampV(rowsLeft(ii)) : 0, rr * S::LDA + ii};
+    };
+    auto groupB = [&](const TileBase& tb, int q) -> Group {
+        int g = tid + q * NT;
+        bool ok;
+        if (B_RC) {  // [BN][BK], contiguous along r
+            int jj = g / (BK / VEC), rr = g % (BK / VEC) * VEC, j = colOf(jj, ok), r = tb.r0 + rr;
+            return {(long long)j * p.ldb + r, ok ? clampV(tb.rLim - r) : 0, jj * S::LDB + rr};
+        }
+        int rr = g / (BN / VEC), jj = g % (BN / VEC) * VEC, j = colOf(jj, ok), r = tb.r0 + rr;  // [BK][BN], contiguous along j
+        return {(long long)r * p.ldb + j, r < tb.rLim ? clampV(colsLeft(jj)) : 0, rr * S::LDB + jj};
+    };
+
+    // Register staging of fp32 (and, on sim, all) operands: loaded before the MMAs of the current
+    // k-tile, stored to shared memory after them, so the global loads are in flight meanwhile.
+    uint4 ra[GA], rb[GB];
+#ifndef TRM_SIM
+    // A bf16 operand goes straight to shared memory by cp.async (no registers, no conversion);
+    // an fp32 one must be rounded to bf16 on the way, so it takes the register path.
+    const bool asyncA = bfA, asyncB = bfB;
+    auto copyAsync = [&](const void* base, const Group& gr, __nv_bfloat16* slot) {
+        const unsigned short* src = static_cast<const unsigned short*>(base) + gr.off;
+        if (gr.n == VEC && (reinterpret_cast<unsigned long long>(src) & 15) == 0) cpAsync16(slot, src, 16);
+        else *reinterpret_cast<uint4*>(slot) = loadGroup(base, gr.off, gr.n, true);  // edge, outside or unaligned: synchronous (zeros outside)
+    };
+#else
+    const bool asyncA = false, asyncB = false;
+#endif
+    // Starts k-tile t towards stage t % STAGES.
+    auto issue = [&](int t) {
+        TileBase tb = tileBase(t);
+        __nv_bfloat16 *As = stageA(t % STAGES), *Bs = stageB(t % STAGES);
 #pragma unroll
-        for (int q = 0; q < LA; q++) {
-            int e = tid + q * NT;
-            int ii = A_RC ? e / BK : e % BM, rr = A_RC ? e % BK : e / BM;
-            bool ok;
-            int i = rowOf(ii, ok), r = r0 + rr;
-            ra[q] = (ok && r < rLim) ? ld(Ab, A_RC ? (long long)i * p.lda + r : (long long)r * p.lda + i, bfA) : 0.0f;
+        for (int q = 0; q < GA; q++) {
+            Group gr = groupA(tb, q);
+#ifndef TRM_SIM
+            if (asyncA) { copyAsync(tb.A, gr, As + gr.slot); continue; }
+#endif
+            ra[q] = loadGroup(tb.A, gr.off, gr.n, bfA);
         }
 #pragma unroll
-        for (int q = 0; q < LB; q++) {
-            int e = tid + q * NT;
-            int jj = B_RC ? e / BK : e % BN, rr = B_RC ? e % BK : e / BN;
-            bool ok;
-            int j = colOf(jj, ok), r = r0 + rr;
-            rb[q] = (ok && r < rLim) ? ld(Bb, B_RC ? (long long)j * p.ldb + r : (long long)r * p.ldb + j, bfB) : 0.0f;
+        for (int q = 0; q < GB; q++) {
+            Group gr = groupB(tb, q);
+#ifndef TRM_SIM
+            if (asyncB) { copyAsync(tb.B, gr, Bs + gr.slot); continue; }
+#endif
+            rb[q] = loadGroup(tb.B, gr.off, gr.n, bfB);
         }
     };
-    auto storeTiles = [&]() {
+    // Finishes the register part of issue(t): the staged groups into stage t % STAGES.
+    auto land = [&](int t) {
+        TileBase tb = tileBase(t);
+        __nv_bfloat16 *As = stageA(t % STAGES), *Bs = stageB(t % STAGES);
+        if (!asyncA) {
 #pragma unroll
-        for (int q = 0; q < LA; q++) {
-            int e = tid + q * NT;
-            int ii = A_RC ? e / BK : e % BM, rr = A_RC ? e % BK : e / BM;
-            As[A_RC ? ii * S::LDA + rr : rr * S::LDA + ii] = __float2bfloat16(ra[q]);
+            for (int q = 0; q < GA; q++) *reinterpret_cast<uint4*>(As + groupA(tb, q).slot) = ra[q];
         }
+        if (!asyncB) {
 #pragma unroll
-        for (int q = 0; q < LB; q++) {
-            int e = tid + q * NT;
-            int jj = B_RC ? e / BK : e % BN, rr = B_RC ? e % BK : e / BN;
-            Bs[B_RC ? jj * S::LDB + rr : rr * S::LDB + jj] = __float2bfloat16(rb[q]);
+            for (int q = 0; q < GB; q++) *reinterpret_cast<uint4*>(Bs + groupB(tb, q).slot) = rb[q];
         }
+    };
+    auto commit = [&]() {
+#ifndef TRM_SIM
+        cpAsyncCommit();
+#endif
     };
 
     using LayoutA = typename std::conditional<A_RC, wmma::row_major, wmma::col_major>::type;
@@ -197,11 +315,23 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
 #pragma unroll
         for (int b = 0; b < FN; b++) wmma::fill_fragment(acc[a][b], 0.0f);
 
-    if (nT > 0) loadTiles(0);
+    // Prologue: k-tiles 0 .. STAGES-2 on their way (one cp.async group each, empty or not).
+#pragma unroll
+    for (int s = 0; s < STAGES - 1; s++) {
+        if (s < nT) { issue(s); land(s); }
+        commit();
+    }
+    // One barrier per k-tile: after it, tile t is in stage t % STAGES for every thread, and every
+    // warp is done with tile t - 1, whose stage ((t + STAGES - 1) % STAGES) is refilled next.
     for (int t = 0; t < nT; t++) {
-        storeTiles();
+#ifndef TRM_SIM
+        cpAsyncWait<STAGES - 2>();
+#endif
         __syncthreads();
-        if (t + 1 < nT) loadTiles(t + 1);  // global loads in flight during the MMAs
+        const int tn = t + STAGES - 1;
+        if (tn < nT) issue(tn);  // global loads in flight during the MMAs
+        commit();
+        const __nv_bfloat16 *As = stageA(t % STAGES), *Bs = stageB(t % STAGES);
 #pragma unroll
         for (int kk = 0; kk < BK; kk += 16) {
             wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, LayoutA> fa[FM];
@@ -221,8 +351,12 @@ __device__ __forceinline__ void body(const Params& p, unsigned char* smem) {
 #pragma unroll
                 for (int b = 0; b < FN; b++) wmma::mma_sync(acc[a][b], fa[a], fb[b], acc[a][b]);
         }
-        __syncthreads();
+        if (tn < nT) land(tn);
     }
+#ifndef TRM_SIM
+    cpAsyncWait<0>();
+#endif
+    __syncthreads();  // every warp done with the stages before the C tile overwrites them
 
     // accumulators -> the fp32 C tile in shared memory (over the A/B tiles, now free)
 #pragma unroll

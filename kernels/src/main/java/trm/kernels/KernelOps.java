@@ -391,12 +391,18 @@ final class KernelOps implements Ops {
         return KernelScratchSizes.INSTANCE.tokenMixScratch(B, L, D, It);
     }
 
+    /**
+     * {@inheritDoc} Without rstd (a no-gradient cycle: nothing is kept for backward) the
+     * pre-activation gateUp [B·D, 2It] is not written at all (the SWIGLU_ROWS epilogue's aux is
+     * off), saving B·D·2It fp32 stores per application; act stays the down GEMM's operand.
+     */
     @Override
     public void tokenMix(Tensor out, Tensor gateUp, Tensor act, Tensor rstd, Tensor h, Tensor w1, Tensor w2, Tensor scratch, float eps) {
         int B = h.dim(0), L = h.dim(1), D = h.dim(2), It = w2.dim(1);
-        Mixer.forward(dev.runtime(), dev.address(check(out, DType.F32, "tokenMix")), rstd == null ? 0 : dev.address(rstd),
-                dev.address(gateUp), dev.address(act), dev.address(check(h, DType.F32, "tokenMix")), dev.address(w1), dev.address(w2),
-                B, L, D, It, eps);
+        boolean saves = rstd != null;
+        Mixer.forward(dev.runtime(), dev.address(check(out, DType.F32, "tokenMix")), saves ? dev.address(rstd) : 0,
+                saves ? dev.address(gateUp) : 0, dev.address(act), dev.address(check(h, DType.F32, "tokenMix")), dev.address(w1),
+                dev.address(w2), B, L, D, It, eps);
     }
 
     @Override

@@ -485,6 +485,25 @@ abstract class OpsParitySuite {
         h.close("tokenMixBackward dW2 (accumulated)", dW2, BF16);
     }
 
+    /**
+     * The no-gradient call the model makes (rstd null, TrmModel.blockForward with save = false):
+     * the same output, and on the kernel device no pre-activation stored (gateUp keeps its poison).
+     */
+    @Covers({"tokenMix"})
+    @Test
+    void tokenMixingWithoutGradientSavesNoPreActivation() {
+        int B = 2, L = 21, D = 40, It = 24;
+        Twin x = h.rand(B, L, D), w1 = h.rand(2 * It, L), w2 = h.rand(L, It), out = h.out(B, L, D);
+        Twin gateUp = h.out(B * D * 2 * It), act = h.out(B * D * It);
+        Twin scratch = new Twin(dev.allocate(DType.F32, (int) dev.ops().tokenMixScratch(B, L, D, It)),
+                h.cpu.allocate(DType.F32, (int) h.cpu.ops().tokenMixScratch(B, L, D, It)));
+        h.run((o, s) -> o.tokenMix(s.of(out), s.of(gateUp), s.of(act), null, s.of(x), s.of(w1), s.of(w2), s.of(scratch), 1e-5f));
+        h.close("tokenMix without gradient", out, BF16);
+        float[] kept = dev.toFloats(gateUp.k());
+        for (int i = 0; i < kept.length; i++)
+            assertEquals(KernelDevice.POISON, Float.floatToRawIntBits(kept[i]), "gateUp[" + i + "] written in a no-gradient cycle");
+    }
+
     @Covers({"channelMlp", "channelMlpBackward", "channelMlpScratch"})
     @Test
     void channelMlpForwardAndBackward() {

@@ -28,8 +28,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *
  * <pre>java ... -cp trm.jar:check/* trm.kernels.ParityCheck --device cuda|sim [--json FILE]</pre>
  *
- * cuda: every op against the cpu reference ({@link CudaOpsParityTest}) and the test kernels
- * ({@code runtime.CudaKernelsTest}); sim: the same on the strict simulator ({@link SimOpsParityTest},
+ * cuda: every op against the cpu reference ({@link CudaOpsParityTest}), the test kernels
+ * ({@code runtime.CudaKernelsTest}) and the GEMM suite ({@code launch.CudaGemmTest}: the cp.async main loop); sim: the same on the strict simulator ({@link SimOpsParityTest},
  * {@code runtime.SimKernelsTest}, {@code runtime.StrictSimTest}). Exit 0 when every test passed and none was
  * skipped, 1 on a failure, 2 when tests were skipped (e.g. no GPU) or on a usage error.
  */
@@ -51,7 +51,8 @@ public final class ParityCheck {
         }
         // by name: the runtime tests are package-private classes of trm.kernels.runtime
         List<String> classes = switch (device == null ? "" : device) {
-            case "cuda" -> List.of("trm.kernels.CudaOpsParityTest", "trm.kernels.runtime.CudaKernelsTest");
+            case "cuda" -> List.of("trm.kernels.CudaOpsParityTest", "trm.kernels.runtime.CudaKernelsTest",
+                    "trm.kernels.launch.CudaGemmTest");
             case "sim" -> List.of("trm.kernels.SimOpsParityTest", "trm.kernels.runtime.SimKernelsTest",
                     "trm.kernels.runtime.StrictSimTest");
             default -> {

@@ -44,6 +44,12 @@ public final class Gemm {
         Layout(String tag, boolean a, boolean b) { this.tag = tag; this.aRowContiguous = a; this.bRowContiguous = b; }
     }
 
+    /**
+     * Shared-memory stages of the pipelined main loop (gemm.cu's STAGES): k-tiles t+1 and t+2 are
+     * loading while the tensor cores work on tile t.
+     */
+    public static final int STAGES = 3;
+
     /** The instantiated tile shapes (block tile BM x BN, reduction step BK, warps). */
     public enum Tile {
         T128x128(128, 128, 32, 8), T128x64(128, 64, 32, 8), T64x64(64, 64, 32, 4);
@@ -57,11 +63,22 @@ public final class Gemm {
         /** Kernel name for a layout, e.g. gemm_abt_128x128x32. */
         public String kernel(Layout layout) { return "gemm_" + layout.tag + "_" + bm + "x" + bn + "x" + bk; }
 
-        /** Dynamic shared memory of the kernel (the formula of gemm.cu's Smem). */
-        public int sharedBytes(Layout layout) {
+        /**
+         * Bytes of one pipeline stage: the bf16 A and B tiles, rows padded by 8 elements (gemm.cu's
+         * Smem::STAGE_BYTES), e.g. 20 480 for abt 128x128.
+         */
+        public int stageBytes(Layout layout) {
             int lda = layout.aRowContiguous ? bk + 8 : bm + 8, ldb = layout.bRowContiguous ? bk + 8 : bn + 8;
-            int ab = (layout.aRowContiguous ? bm : bk) * lda * 2 + (layout.bRowContiguous ? bn : bk) * ldb * 2;
-            return Math.max(ab, bm * (bn + 4) * 4);
+            return (layout.aRowContiguous ? bm : bk) * lda * 2 + (layout.bRowContiguous ? bn : bk) * ldb * 2;
+        }
+
+        /**
+         * Dynamic shared memory of the kernel (the formula of gemm.cu's Smem): {@link #STAGES} stages
+         * during the main loop, then the fp32 C tile [bm][bn + 4] over the same bytes; whichever is
+         * larger. At most 67 584 bytes (128x128: the C tile), within the 227 KB opt-in limit.
+         */
+        public int sharedBytes(Layout layout) {
+            return Math.max(STAGES * stageBytes(layout), bm * (bn + 4) * 4);
         }
 
         /**

@@ -15,18 +15,49 @@ import trm.kernels.runtime.KernelRuntime;
 import trm.kernels.runtime.KernelSet;
 import trm.kernels.runtime.SimRuntime;
 
-/** A simulator runtime for the heavy-kernel parity tests, with upload/download/poison helpers. */
+/**
+ * A runtime for the heavy-kernel parity tests (the simulator unless one is given), with
+ * upload/download/poison helpers.
+ */
 final class LauncherSim implements AutoCloseable {
     /** fp32 quiet NaN: outputs are filled with it before a kernel runs, so unwritten elements show. */
     static final int NAN_BITS = 0x7fc00000;
     /** ‖out − ref‖ / ‖ref‖ bounds: bf16 operands with fp32 accumulation, and all-fp32 paths. */
     static final double BF16_BOUND = 2e-2, FP32_BOUND = 1e-5;
 
-    final KernelRuntime rt = KernelRuntime.sim(KernelSet.MAIN);
+    final KernelRuntime rt;
     private final List<Long> allocations = new ArrayList<>();
     final Random random;
 
-    LauncherSim(long seed) { random = new Random(seed); }
+    LauncherSim(long seed) { this(KernelRuntime.sim(KernelSet.MAIN), seed); }
+
+    /** Helpers over {@code rt} (closed with this). */
+    LauncherSim(KernelRuntime rt, long seed) { this.rt = rt; random = new Random(seed); }
+
+    /**
+     * {@code a} on the device as fp32, or as bf16 when {@code bf16} (every value must be bf16-exact:
+     * {@link #randomBf16}); when {@code misaligned} the data starts one element past a 16-byte
+     * boundary (the allocation is 256-byte aligned), so no row can take a 16-byte vector load.
+     */
+    long uploadAs(float[] a, boolean bf16, boolean misaligned) {
+        int pad = misaligned ? 1 : 0, size = bf16 ? 2 : 4;
+        long p = rt.alloc((long) size * (a.length + pad));
+        allocations.add(p);
+        if (bf16) {
+            short[] h = new short[a.length + pad];
+            for (int i = 0; i < a.length; i++) {
+                int bits = Float.floatToRawIntBits(a[i]);
+                if ((bits & 0xffff) != 0) throw new IllegalArgumentException("uploadAs: element " + i + " = " + a[i] + " is not bf16-exact");
+                h[i + pad] = (short) (bits >>> 16);
+            }
+            rt.copyToDevice(MemorySegment.ofArray(h), p, 2L * h.length);
+        } else {
+            float[] h = new float[a.length + pad];
+            System.arraycopy(a, 0, h, pad, a.length);
+            rt.copyToDevice(MemorySegment.ofArray(h), p, 4L * h.length);
+        }
+        return p + (long) size * pad;
+    }
 
     long upload(float[] a) {
         long p = alloc(a.length);
