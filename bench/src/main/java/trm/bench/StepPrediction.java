@@ -217,6 +217,56 @@ public final class StepPrediction {
         }
     }
 
+    // ---- after issue 12: pipelined GEMM, tensor-core attention, one graph per supervision step ----
+
+    /**
+     * The GEMM efficiency assumed after issue 12 point 3 (3-stage shared-memory pipeline, 16-byte
+     * loads, cp.async for bf16 operands), as a fraction of the bf16 dense peak on full waves: the
+     * ptxas report went from 148–254 to 96–172 registers per thread (more warps per SM) and the
+     * loads now overlap the MMAs; CUTLASS-class WMMA kernels reach 60–70%, so 55% until a GPU
+     * measures it (KernelBench's Gemm cases).
+     */
+    public static final double PIPELINED_GEMM_EFFICIENCY = 0.55;
+
+    /**
+     * GPU time per kernel node of a replayed CUDA graph (issue 12 point 5), µs: the host no longer
+     * enqueues each launch, leaving the device-side gap between dependent kernels (≈ 1 µs on
+     * Hopper); a kernel still takes at least {@link Machine#minKernelMicros}.
+     */
+    public static final double GRAPH_LAUNCH_MICROS = 1.0;
+
+    /** The design after issue 12: {@link #PIPELINED_GEMM_EFFICIENCY}, attention as {@link #secondsWithTensorCoreAttention}, memory-bound kernels as today. */
+    public static final Design AFTER_ISSUE_12 = new Design("after issue 12", PIPELINED_GEMM_EFFICIENCY, Design.TODAY.attention(), Design.TODAY.memory());
+
+    /** {@code m} with a replayed graph's launch cost ({@link #GRAPH_LAUNCH_MICROS}). */
+    public static Machine withGraphs(Machine m) {
+        return new Machine(m.bf16Tflops(), m.fp32Tflops(), m.hbmGbs(), GRAPH_LAUNCH_MICROS, m.minKernelMicros());
+    }
+
+    /** Seconds of a step's kernels after issue 12: pipelined GEMMs, tensor-core attention, one graph per step. */
+    public static double secondsAfterIssue12(List<Kernel> ks, Machine m) {
+        return secondsWithTensorCoreAttention(ks, withGraphs(m), AFTER_ISSUE_12, TENSOR_CORE_ATTENTION_EFFICIENCY);
+    }
+
+    /** Today's design beside the design after issue 12, and the goals. */
+    static void printBeforeAfter(int B, Machine m) {
+        System.out.printf(Locale.ROOT, "%ntoday vs after issue 12 (GEMM %.0f%% of bf16 peak, tensor-core attention %.0f%%, one CUDA graph per step: %.0f µs per kernel node, %.0f µs per kernel at least):%n%n",
+                100 * PIPELINED_GEMM_EFFICIENCY, 100 * TENSOR_CORE_ATTENTION_EFFICIENCY, GRAPH_LAUNCH_MICROS, m.minKernelMicros());
+        System.out.printf(Locale.ROOT, "| %-10s | %13s | %13s | %6s | %6s | %5s | %14s | %14s | %5s |%n", "preset", "train ms today", "train ms after",
+                "MFU", "after", "goal", "solve ms today", "solve ms after", "goal");
+        System.out.println("|------------|----------------|----------------|--------|--------|-------|----------------|----------------|-------|");
+        for (String p : TrmConfig.PRESETS) {
+            TrmConfig c = TrmConfig.preset(p);
+            var train = step(c, B, true);
+            var infer = step(c, 1, false);
+            double t0 = seconds(train, m, Design.TODAY), t1 = secondsAfterIssue12(train, m);
+            double f = TrmFlops.trainStep(c, B) / (m.bf16Tflops() * 1e12);
+            double s0 = 16 * seconds(infer, m, Design.TODAY), s1 = 16 * secondsAfterIssue12(infer, m);
+            System.out.printf(Locale.ROOT, "| %-10s | %14.1f | %14.1f | %5.1f%% | %5.1f%% | %5s | %14.2f | %14.2f | %5s |%n", p, t0 * 1e3, t1 * 1e3,
+                    100 * f / t0, 100 * f / t1, "50%", s0 * 1e3, s1 * 1e3, "2 ms");
+        }
+    }
+
     public static void main(String[] args) {
         int B = args.length > 0 ? Integer.parseInt(args[0]) : 768;
         Machine m = Machine.H200;
@@ -239,5 +289,6 @@ public final class StepPrediction {
         }
         System.out.println("\n(goal: MFU >= 50% for a training step at batch 768, <= 2 ms for the batch-1 16-step solve; issue 12)");
         printTensorCoreAttention(B, m, d);
+        printBeforeAfter(B, m);
     }
 }

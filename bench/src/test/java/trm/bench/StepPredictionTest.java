@@ -43,4 +43,21 @@ class StepPredictionTest {
         var mk = StepPrediction.step(mlp, 768, true);
         assertEquals(StepPrediction.seconds(mk, m, d), StepPrediction.secondsWithTensorCoreAttention(mk, m, d, e), 1e-12);
     }
+
+    /** After issue 12: GEMMs priced at the pipelined efficiency, attention on the tensor cores, graph-launched kernels. */
+    @Test void afterIssue12() {
+        var m = StepPrediction.Machine.H200;
+        double e = StepPrediction.PIPELINED_GEMM_EFFICIENCY;
+        var big = StepPrediction.gemm(KernelCounts.linearForward("x", 768 * 97, 512, 1536, false), 10_000);
+        assertEquals(big.count().flops() / (m.bf16Tflops() * 1e12) / e, StepPrediction.secondsAfterIssue12(java.util.List.of(big), m), 1e-12);
+        // a tiny kernel costs its minimum time, no longer the host launch
+        var tiny = StepPrediction.mem(KernelCounts.add(16));
+        assertEquals(Math.max(StepPrediction.GRAPH_LAUNCH_MICROS, m.minKernelMicros()) * 1e-6,
+                StepPrediction.secondsAfterIssue12(java.util.List.of(tiny), m), 1e-15);
+        for (String p : TrmConfig.PRESETS) {
+            TrmConfig c = TrmConfig.preset(p);
+            var ks = StepPrediction.step(c, 768, true);
+            assertTrue(StepPrediction.secondsAfterIssue12(ks, m) < StepPrediction.seconds(ks, m, StepPrediction.Design.TODAY), p);
+        }
+    }
 }
