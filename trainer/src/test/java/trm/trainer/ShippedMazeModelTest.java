@@ -55,4 +55,29 @@ class ShippedMazeModelTest {
         System.out.println("shipped 8x8 maze model on 100 held-out mazes: " + score.summary());
         assertTrue(score.exactAccuracy() >= 0.90, "exact on held-out mazes: " + score.summary());
     }
+
+    /**
+     * The shipped attention maze model ({@code weights/maze6-att.safetensors}: rope2d, rope_theta
+     * 100, trained on gen-maze:6:2000:6:1 as weights/README.md says) solves 100 held-out 6×6 mazes
+     * (seed 99, none a training maze under the 8 transforms), asserted ≥ 90% exact.
+     */
+    @Test
+    void shippedAttentionMazeModelSolvesHeldOutMazes() {
+        SafetensorsFile f = Safetensors.read(Path.of("../weights/maze6-att.safetensors"));
+        TrmConfig stored = ModelCheckpoint.config(f);
+        assertEquals(TrmConfig.read(Path.of("../weights/maze6-att.json")), stored, "the JSON beside the weights is their config");
+        assertEquals(PosEncoding.ROPE2D, stored.posEncoding());
+        assertEquals(false, stored.mlpT(), "the attention variant");
+        TrmWeights w = new TrmWeights(stored, new CpuDevice());
+        ModelCheckpoint.load(f, w, w.params);
+        var target = MazeGenerator.Target.minPath(6);
+        List<MazeExample> train = MazeGenerator.generate(6, 6, 2000, target, 1, "train");
+        List<MazeExample> test = MazeCanon.heldOut(train, MazeGenerator.generate(6, 6, 100, target, 99, "test"));
+        assertTrue(test.size() >= 95, "held-out mazes left: " + test.size());
+        List<int[]> answers = new Inference(new TrmModel(w), test.size()).solve(new MazeDataset(test).testSamples(), false, false)
+                .stream().map(Inference.Answer::prediction).toList();
+        MazeScore score = MazeScore.of(test, answers);
+        System.out.println("shipped 6x6 attention maze model on " + test.size() + " held-out mazes: " + score.summary());
+        assertTrue(score.exactAccuracy() >= 0.90, "exact on held-out mazes: " + score.summary());
+    }
 }
