@@ -79,8 +79,10 @@ public final class MatmulTable implements Callable<Integer> {
         for (String g : given) {
             try {
                 shapes.add(MatmulShape.parse(g).toString());
-            } catch (IllegalArgumentException e) { // NumberFormatException too
-                throw BenchCli.bad(spec, "shape is op:M:K:N, got " + g);
+            } catch (NumberFormatException e) {
+                throw BenchCli.bad(spec, "shape is op:M:K:N with whole numbers M, K, N, got " + g);
+            } catch (IllegalArgumentException e) {
+                throw BenchCli.bad(spec, e.getMessage());
             }
         }
         if (shapes.isEmpty()) shapes.addAll(Arrays.asList(MatmulShape.TRM));
