@@ -20,7 +20,9 @@ work="$(mktemp -d)"; server=""
 cleanup() { [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 "$root/trm" data sudoku --generate 200 --size 6 --seed 7 --out "$work/six.csv" >/dev/null 2>&1
-javac -d "$work/classes" "$root/bench/src/main/java/trm/bench/ServeLoad.java"
+# ServeLoad parses its options with picocli (trm.bench.BenchCli), which trm.jar (built by ./trm above) holds.
+javac -cp "$root/trainer/target/trm.jar" -d "$work/classes" "$root/bench/src/main/java/trm/bench/ServeLoad.java" \
+  "$root/bench/src/main/java/trm/bench/BenchCli.java"
 port=$(( 20000 + RANDOM % 20000 ))
 
 echo "| server | clients | requests | requests/s | p50 ms | p99 ms | non-200 |"
@@ -34,7 +36,7 @@ for slots in 1 8 64; do
     sleep 0.1
   done
   for clients in 1 8 64; do
-    "$JAVA_HOME/bin/java" -cp "$work/classes" trm.bench.ServeLoad --port "$port" --puzzles "$work/six.csv" \
+    "$JAVA_HOME/bin/java" -cp "$work/classes:$root/trainer/target/trm.jar" trm.bench.ServeLoad --port "$port" --puzzles "$work/six.csv" \
       --clients "$clients" --requests "$REQUESTS" --seconds "$SECONDS_PER_CELL" --label "serve --slots $slots"
   done
   kill -TERM "$server"; wait "$server" || true; server=""

@@ -4,6 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import trm.engine.Tensor;
 import trm.engine.TrmException;
@@ -27,39 +34,51 @@ import trm.kernels.KernelDevice;
  *     trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]
  * </pre>
  */
-public final class GraphCheck {
-    private GraphCheck() {}
+@Command(name = "trm.bench.GraphCheck", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+        description = "Replayed supervision steps against eager ones, bit for bit, and ms per inference step of each. Exit 1 on a mismatch.")
+public final class GraphCheck implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--device", defaultValue = "sim", paramLabel = "sim|cuda", description = "the kernel device (default: ${DEFAULT-VALUE})")
+    private String device;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "samples per step, >= 1 (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--width", defaultValue = "0", paramLabel = "W", description = "hidden size; 0: the preset's (default: ${DEFAULT-VALUE})")
+    private int width;
+
+    @Option(names = "--steps", defaultValue = "3", paramLabel = "N", description = "steps per step kind, >= 1 (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(names = "--tiny", description = "width 64, one layer, 2 H-cycles of 1 L-cycle, 16 cells: seconds on sim")
+    private boolean tiny;
+
+    @Parameters(paramLabel = "preset", arity = "0..*", description = "presets to check (default: sudoku-mlp sudoku-att)")
+    private List<String> presets = new ArrayList<>();
+
+    GraphCheck() {} // main's and the tests' (picocli fills the fields)
 
     /** One preset's outcome: the first output that differed (null when all were identical) and the step times. */
     public record Result(String preset, int batch, String firstMismatch, double eagerMs, double replayMs) {
         public boolean identical() { return firstMismatch == null; }
     }
 
-    public static void main(String[] args) {
-        String device = "sim";
-        int batch = 1, width = 0, steps = 3;
-        boolean tiny = false;
-        List<String> presets = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--device" -> device = value(args, ++i, a);
-                case "--batch" -> batch = Integer.parseInt(value(args, ++i, a));
-                case "--width" -> width = Integer.parseInt(value(args, ++i, a));
-                case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
-                case "--tiny" -> tiny = true;
-                default -> {
-                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
-                    presets.add(a);
-                }
-            }
-        }
-        if (presets.isEmpty()) presets = List.of("sudoku-mlp", "sudoku-att");
-        if (batch < 1 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1\n" + usage());
+    public static void main(String[] args) { BenchCli.main(new GraphCheck(), args); }
+
+    @Override
+    public Integer call() {
+        BenchCli.device(spec, device);
+        BenchCli.atLeast(spec, "--batch", batch, 1);
+        BenchCli.atLeast(spec, "--steps", steps, 1);
+        BenchCli.atLeast(spec, "--width", width, 0);
+        List<String> names = presets.isEmpty() ? List.of("sudoku-mlp", "sudoku-att") : presets;
+        List<TrmConfig> configs = names.stream().map(p -> BenchCli.preset(spec, p)).toList();
         boolean ok = true;
         System.out.printf("%-14s %6s %8s %10s %16s %16s%n", "preset", "batch", "device", "identical", "eager ms/step", "replay ms/step");
-        for (String p : presets) {
-            TrmConfig c = TrmConfig.preset(p);
+        for (int i = 0; i < names.size(); i++) {
+            String p = names.get(i);
+            TrmConfig c = configs.get(i);
             if (width > 0) c = LaunchCounts.narrow(c, width);
             if (tiny) c = tiny(c);
             Result r;
@@ -67,8 +86,7 @@ public final class GraphCheck {
                 r = check(dev, p + (tiny ? "@tiny" : width > 0 ? "@" + width : ""), c, batch, steps);
             } catch (TrmException e) {
                 System.err.println("GraphCheck: " + e.getMessage());
-                System.exit(1);
-                return;
+                return 1;
             }
             System.out.printf(Locale.ROOT, "%-14s %6d %8s %10s %16.3f %16.3f%n", r.preset(), batch, device, r.identical() ? "yes" : "NO",
                     r.eagerMs(), r.replayMs());
@@ -77,19 +95,12 @@ public final class GraphCheck {
                 ok = false;
             }
         }
-        if (!ok) System.exit(1);
+        return ok ? 0 : 1;
     }
-
-    static String usage() { return "usage: trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]"; }
 
     /** The preset's structure at width 64, one layer, 2 H-cycles of 1 L-cycle, 16 cells: seconds on the simulator (check.sh --dry-run). */
     static TrmConfig tiny(TrmConfig c) {
         return LaunchCounts.narrow(c, 64).toBuilder().hCycles(2).lCycles(1).layers(1).seqLen(16).build();
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());
-        return args[i];
     }
 
     /** Eager against replayed steps of {@code c} on {@code dev}; leaves the device's graph switch as it found it. */
@@ -101,27 +112,31 @@ public final class GraphCheck {
             double[] ms = new double[2];
             for (boolean training : new boolean[] {true, false}) {
                 Workspace[] ws = {model.workspace(batch, training), model.workspace(batch, training)};  // eager, replayed
-                SplittableRandom r = new SplittableRandom(7);
-                int[] tokens = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
-                int[] labels = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
-                for (Workspace w : ws) {
-                    dev.upload(w.tokens, tokens);
-                    dev.upload(w.labels, labels);
-                    model.resetCarry(w);
-                }
-                for (int s = 1; s <= steps && mismatch == null; s++) {
-                    float[][][] out = new float[2][][];
-                    for (int k = 0; k < 2; k++) {
-                        dev.graphs(k == 1);
-                        long t0 = System.nanoTime();
-                        model.step(ws[k], training, training, training ? 1f / batch : 0f);
-                        dev.synchronize();
-                        if (!training && s > 1) ms[k] += (System.nanoTime() - t0) / 1e6;  // step 1 records the graph
-                        out[k] = outputs(dev, model, ws[k], training);
+                try {
+                    SplittableRandom r = new SplittableRandom(7);
+                    int[] tokens = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
+                    int[] labels = r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray();
+                    for (Workspace w : ws) {
+                        dev.upload(w.tokens, tokens);
+                        dev.upload(w.labels, labels);
+                        model.resetCarry(w);
                     }
-                    List<String> names = training ? List.of("gradients", "y", "z", "logits", "q", "stats") : List.of("y", "z", "logits", "q");
-                    for (int i = 0; i < out[0].length && mismatch == null; i++)
-                        mismatch = firstDifference((training ? "training" : "inference") + " step " + s + " " + names.get(i), out[0][i], out[1][i]);
+                    for (int s = 1; s <= steps && mismatch == null; s++) {
+                        float[][][] out = new float[2][][];
+                        for (int k = 0; k < 2; k++) {
+                            dev.graphs(k == 1);
+                            long t0 = System.nanoTime();
+                            model.step(ws[k], training, training, training ? 1f / batch : 0f);
+                            dev.synchronize();
+                            if (!training && s > 1) ms[k] += (System.nanoTime() - t0) / 1e6;  // step 1 records the graph
+                            out[k] = outputs(dev, model, ws[k], training);
+                        }
+                        List<String> names = training ? List.of("gradients", "y", "z", "logits", "q", "stats") : List.of("y", "z", "logits", "q");
+                        for (int i = 0; i < out[0].length && mismatch == null; i++)
+                            mismatch = firstDifference((training ? "training" : "inference") + " step " + s + " " + names.get(i), out[0][i], out[1][i]);
+                    }
+                } finally {
+                    for (Workspace w : ws) w.close();
                 }
             }
             int timed = Math.max(1, steps - 1);

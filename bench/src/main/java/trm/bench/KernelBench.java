@@ -7,6 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import trm.engine.AdamStep;
 import trm.engine.TrmException;
@@ -45,8 +51,31 @@ import trm.kernels.runtime.KernelSet;
  * and labels), allocated once per L; each kernel is launched once to warm up, then timed over
  * {@code iters} launches between two stream events.
  */
-public final class KernelBench {
-    private KernelBench() {}
+@Command(name = "trm.bench.KernelBench", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+        description = "Times every kernel launcher family at TRM's reference shapes: ms per launch, TFLOP/s, GB/s, roofline fraction.")
+public final class KernelBench implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--device", required = true, paramLabel = "sim|cuda", description = "the kernel runtime")
+    private String device;
+
+    @Option(names = "--shapes", defaultValue = "reference", paramLabel = "reference|tiny",
+            description = "reference shapes, or tiny ones (seconds on sim) (default: ${DEFAULT-VALUE})")
+    private String shapes;
+
+    @Option(names = "--peak-tflops", defaultValue = "0", paramLabel = "T", description = "bf16 peak for the roofline column; 0: none")
+    private double peakTflops;
+
+    @Option(names = "--peak-gbs", defaultValue = "0", paramLabel = "G", description = "memory bandwidth for the roofline column; 0: none")
+    private double peakGbs;
+
+    @Option(names = "--iters", defaultValue = "0", paramLabel = "N", description = "timed launches per kernel; 0: 1 on sim, 20 on cuda")
+    private int iters;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
+    private String json;
+
+    KernelBench() {} // main's and the tests' (picocli fills the fields)
 
     /** One timed kernel: the family (launcher class), its counts, and the launch. */
     record Case(String family, int len, KernelCounts.Count count, Runnable launch) {}
@@ -67,49 +96,29 @@ public final class KernelBench {
         static int swigluInter(int w) { return (int) ((Math.round(4.0 * w * 2.0 / 3.0) + 255) / 256 * 256); }
     }
 
-    public static void main(String[] args) throws IOException {
-        String device = null, shapes = "reference", json = null;
-        double peakTflops = 0, peakGbs = 0;
-        int iters = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--device" -> device = value(args, ++i, a);
-                case "--shapes" -> shapes = value(args, ++i, a);
-                case "--peak-tflops" -> peakTflops = Double.parseDouble(value(args, ++i, a));
-                case "--peak-gbs" -> peakGbs = Double.parseDouble(value(args, ++i, a));
-                case "--iters" -> iters = Integer.parseInt(value(args, ++i, a));
-                case "--json" -> json = value(args, ++i, a);
-                case "-h", "--help" -> {
-                    System.out.println(usage());
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
-            }
+    public static void main(String[] args) { BenchCli.main(new KernelBench(), args); }
+
+    @Override
+    public Integer call() throws IOException {
+        BenchCli.device(spec, device);
+        BenchCli.atLeast(spec, "--iters", iters, 0);
+        Shapes s;
+        try {
+            s = Shapes.of(shapes);
+        } catch (IllegalArgumentException e) {
+            throw BenchCli.bad(spec, e.getMessage());
         }
-        if (device == null) throw new IllegalArgumentException("--device is required\n" + usage());
-        Shapes s = Shapes.of(shapes);
-        if (iters <= 0) iters = device.equals("sim") ? 1 : 20;
+        int n = iters > 0 ? iters : device.equals("sim") ? 1 : 20;
         List<Row> rows;
         try {
-            rows = run(device, s, iters, peakTflops, peakGbs);
+            rows = run(device, s, n, peakTflops, peakGbs);
         } catch (TrmException e) {  // no GPU, no driver, no simulator library: one line, exit 1
             System.err.println("KernelBench: " + e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
-        System.out.print(table(device, s, iters, peakTflops, peakGbs, rows));
-        if (json != null) Files.writeString(Path.of(json), json(device, s, iters, peakTflops, peakGbs, rows), StandardCharsets.UTF_8);
-    }
-
-    static String usage() {
-        return "usage: trm.bench.KernelBench --device sim|cuda [--shapes reference|tiny] [--peak-tflops T] [--peak-gbs G]"
-                + " [--iters N] [--json FILE]";
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());
-        return args[i];
+        System.out.print(table(device, s, n, peakTflops, peakGbs, rows));
+        if (json != null) Files.writeString(Path.of(json), json(device, s, n, peakTflops, peakGbs, rows), StandardCharsets.UTF_8);
+        return 0;
     }
 
     static KernelRuntime open(String device) {

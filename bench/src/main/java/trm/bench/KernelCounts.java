@@ -3,6 +3,9 @@ package trm.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
 
 import trm.kernels.launch.Attention;
 import trm.kernels.launch.Gemm;
@@ -18,8 +21,10 @@ import trm.kernels.launch.Gemm;
  * <p>Reference shapes (TRM): batch 768, D = 512 (8 heads of 64), SwiGLU inter 1536, mixer inter
  * 512, L = 97 (Sudoku) or 916 (Maze, ARC). {@code java trm.bench.KernelCounts} prints the tables.
  */
-public final class KernelCounts {
-    private KernelCounts() {}
+@Command(name = "trm.bench.KernelCounts", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+        description = "FLOPs and bytes of the kernels of one attention block (L = 97 and 916) and one MLP-mixer block, batch 768.")
+public final class KernelCounts implements Callable<Integer> {
+    KernelCounts() {} // main's and the tests' (picocli fills the fields)
 
     /** Bytes per stored element (fp32 master tensors). */
     public static final int ELEM = 4;
@@ -220,10 +225,14 @@ public final class KernelCounts {
         return s.toString();
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) { BenchCli.main(new KernelCounts(), args); }
+
+    @Override
+    public Integer call() {
         int B = 768, D = 512, inter = 1536, mixerInter = 512;
         System.out.println(table("Attention block, batch 768, L = 97 (Sudoku)", attentionBlock(B, 97, D, inter)));
         System.out.println(table("Attention block, batch 768, L = 916 (Maze, ARC)", attentionBlock(B, 916, D, inter)));
         System.out.println(table("MLP-mixer token mixing, batch 768, L = 97, It = 512", mixerBlock(B, 97, D, mixerInter)));
+        return 0;
     }
 }

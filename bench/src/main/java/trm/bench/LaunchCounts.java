@@ -3,6 +3,13 @@ package trm.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import trm.engine.TrmException;
 import trm.engine.model.TrmConfig;
@@ -31,8 +38,24 @@ import trm.kernels.runtime.KernelRuntime;
  *     trm.bench.LaunchCounts [--device sim|cuda] [--batch B] [--width W] [preset ...]
  * </pre>
  */
-public final class LaunchCounts {
-    private LaunchCounts() {}
+@Command(name = "trm.bench.LaunchCounts", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+        description = "Kernel launches, graph launches and host copies per supervision step, eager and replayed.")
+public final class LaunchCounts implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--device", defaultValue = "sim", paramLabel = "sim|cuda", description = "the kernel device (default: ${DEFAULT-VALUE})")
+    private String device;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "samples per step, >= 1 (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--width", defaultValue = "0", paramLabel = "W", description = "hidden size; 0: the preset's (default: ${DEFAULT-VALUE})")
+    private int width;
+
+    @Parameters(paramLabel = "preset", arity = "0..*", description = "presets to count (default: sudoku-mlp sudoku-att)")
+    private List<String> presets = new ArrayList<>();
+
+    LaunchCounts() {} // main's and the tests' (picocli fills the fields)
 
     /**
      * Eager kernel launches of one training supervision step and of one no-gradient inference
@@ -48,51 +71,32 @@ public final class LaunchCounts {
         }
     }
 
-    public static void main(String[] args) {
-        String device = "sim";
-        int batch = 1, width = 0;
-        List<String> presets = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--device" -> device = value(args, ++i, a);
-                case "--batch" -> batch = Integer.parseInt(value(args, ++i, a));
-                case "--width" -> width = Integer.parseInt(value(args, ++i, a));
-                case "-h", "--help" -> {
-                    System.out.println(usage());
-                    return;
-                }
-                default -> {
-                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
-                    presets.add(a);
-                }
-            }
-        }
-        if (presets.isEmpty()) presets = List.of("sudoku-mlp", "sudoku-att");
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+    public static void main(String[] args) { BenchCli.main(new LaunchCounts(), args); }
+
+    @Override
+    public Integer call() {
+        BenchCli.device(spec, device);
+        BenchCli.atLeast(spec, "--batch", batch, 1);
+        BenchCli.atLeast(spec, "--width", width, 0);
+        List<String> names = presets.isEmpty() ? List.of("sudoku-mlp", "sudoku-att") : presets;
+        List<TrmConfig> configs = names.stream().map(p -> BenchCli.preset(spec, p)).toList();
         System.out.printf("%-12s %6s %8s %15s %33s %16s %33s%n", "preset", "batch", "device", "training eager", "training replayed",
                 "inference eager", "inference replayed");
-        for (String p : presets) {
-            TrmConfig c = TrmConfig.preset(p);
+        for (int i = 0; i < names.size(); i++) {
+            String p = names.get(i);
+            TrmConfig c = configs.get(i);
             if (width > 0) c = narrow(c, width);
             Counts n;
             try (KernelDevice dev = open(device)) {
                 n = count(dev, p, c, batch);
             } catch (TrmException e) {  // no GPU, no driver, no simulator library: one line, exit 1
                 System.err.println("LaunchCounts: " + e.getMessage());
-                System.exit(1);
-                return;
+                return 1;
             }
             System.out.printf("%-12s %6d %8s %15s %33s %16s %33s%n", p + (width > 0 ? "@" + width : ""), batch, device,
                     n.trainingStep() + " launches", n.trainingReplay(), n.inferenceStep() + " launches", n.inferenceReplay());
         }
-    }
-
-    static String usage() { return "usage: trm.bench.LaunchCounts [--device sim|cuda] [--batch B] [--width W] [preset ...]"; }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value\n" + usage());
-        return args[i];
+        return 0;
     }
 
     static KernelDevice open(String device) {
@@ -124,16 +128,17 @@ public final class LaunchCounts {
             for (boolean withGraphs : new boolean[] {false, true}) {
                 dev.graphs(withGraphs);
                 for (boolean training : new boolean[] {true, false}) {
-                    Workspace ws = model.workspace(batch, training);  // a fresh one: its first step records
-                    dev.upload(ws.tokens, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
-                    dev.upload(ws.labels, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
-                    model.resetCarry(ws);
-                    model.step(ws, training, training, training ? 1f / batch : 0f);  // warm-up (records the graph)
-                    long launches = rt.launches(), graphLaunches = rt.graphLaunches(), copies = rt.hostDeviceCopies();
-                    model.step(ws, training, training, training ? 1f / batch : 0f);
-                    int k = training ? 0 : 1;
-                    if (withGraphs) replayed[k] = new Replayed(rt.graphLaunches() - graphLaunches, rt.launches() - launches, rt.hostDeviceCopies() - copies);
-                    else eager[k] = rt.launches() - launches;
+                    try (Workspace ws = model.workspace(batch, training)) {  // a fresh one: its first step records
+                        dev.upload(ws.tokens, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+                        dev.upload(ws.labels, r.ints((long) batch * c.seqLen(), 1, c.vocabSize()).toArray());
+                        model.resetCarry(ws);
+                        model.step(ws, training, training, training ? 1f / batch : 0f);  // warm-up (records the graph)
+                        long launches = rt.launches(), graphLaunches = rt.graphLaunches(), copies = rt.hostDeviceCopies();
+                        model.step(ws, training, training, training ? 1f / batch : 0f);
+                        int k = training ? 0 : 1;
+                        if (withGraphs) replayed[k] = new Replayed(rt.graphLaunches() - graphLaunches, rt.launches() - launches, rt.hostDeviceCopies() - copies);
+                        else eager[k] = rt.launches() - launches;
+                    }
                 }
             }
         } finally {

@@ -7,6 +7,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -33,23 +40,49 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * the same background load, call by call. It also reports GFLOP per cpu-second of the process,
  * meaningful for calls of tens of milliseconds or more (the process cpu clock is coarse).
  */
-public final class MatmulTable {
-    private MatmulTable() {}
+@Command(name = "trm.bench.MatmulTable", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+        description = "Our matmul against OpenBLAS, shape by shape (JMH, or -interleave S: alternating calls in this JVM).")
+public final class MatmulTable implements Callable<Integer> {
+    @Spec private CommandSpec spec;
 
-    public static void main(String[] args) throws RunnerException {
-        int rounds = 1, warmups = 3, iterations = 5, forks = 1, seconds = 2, interleave = 0;
-        boolean verbose = false;
+    @Option(names = "-r", defaultValue = "1", paramLabel = "rounds", description = "rounds over all shapes (default: ${DEFAULT-VALUE})")
+    private int rounds;
+
+    @Option(names = "-wi", defaultValue = "3", paramLabel = "n", description = "JMH warm-up iterations (default: ${DEFAULT-VALUE})")
+    private int warmups;
+
+    @Option(names = "-i", defaultValue = "5", paramLabel = "n", description = "JMH measurement iterations (default: ${DEFAULT-VALUE})")
+    private int iterations;
+
+    @Option(names = "-t", defaultValue = "2", paramLabel = "seconds", description = "seconds per JMH iteration (default: ${DEFAULT-VALUE})")
+    private int seconds;
+
+    @Option(names = "-f", defaultValue = "1", paramLabel = "forks", description = "JMH forks (default: ${DEFAULT-VALUE})")
+    private int forks;
+
+    @Option(names = "-v", description = "JMH's own output")
+    private boolean verbose;
+
+    @Option(names = "-interleave", defaultValue = "0", paramLabel = "seconds", description = "skip JMH: alternate single calls for this long per shape")
+    private int interleave;
+
+    @Parameters(paramLabel = "op:M:K:N", arity = "0..*", description = "shapes (default: TRM's)")
+    private List<String> given = new ArrayList<>();
+
+    MatmulTable() {} // main's and the tests' (picocli fills the fields)
+
+    public static void main(String[] args) { BenchCli.main(new MatmulTable(), args); }
+
+    @Override
+    public Integer call() throws RunnerException {
         List<String> shapes = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-r" -> rounds = Integer.parseInt(args[++i]);
-                case "-wi" -> warmups = Integer.parseInt(args[++i]);
-                case "-i" -> iterations = Integer.parseInt(args[++i]);
-                case "-f" -> forks = Integer.parseInt(args[++i]);
-                case "-t" -> seconds = Integer.parseInt(args[++i]);
-                case "-v" -> verbose = true;
-                case "-interleave" -> interleave = Integer.parseInt(args[++i]);
-                default -> shapes.add(MatmulShape.parse(args[i]).toString());
+        for (String g : given) {
+            try {
+                shapes.add(MatmulShape.parse(g).toString());
+            } catch (NumberFormatException e) {
+                throw BenchCli.bad(spec, "shape is op:M:K:N with whole numbers M, K, N, got " + g);
+            } catch (IllegalArgumentException e) {
+                throw BenchCli.bad(spec, e.getMessage());
             }
         }
         if (shapes.isEmpty()) shapes.addAll(Arrays.asList(MatmulShape.TRM));
@@ -61,7 +94,7 @@ public final class MatmulTable {
 
         if (interleave > 0) {
             interleaved(shapes, rounds, interleave, blas);
-            return;
+            return 0;
         }
         List<String> rows = new ArrayList<>();
         String header = String.format("%-22s %16s %18s %7s", "shape", "ours GFLOP/s", "OpenBLAS GFLOP/s", "ratio");
@@ -92,6 +125,7 @@ public final class MatmulTable {
         System.out.println();
         System.out.println(header);
         rows.forEach(System.out::println);
+        return 0;
     }
 
     private static void interleaved(List<String> shapes, int rounds, int seconds, boolean blas) {

@@ -11,10 +11,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A load benchmark for {@code trm serve} (a benchmark, not a test): C clients, each sending one
@@ -27,27 +33,38 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * FILE: one puzzle string per line, or a Sudoku CSV ({@code source,question,...}: the second field).
  */
-public final class ServeLoad {
-    private ServeLoad() {}
+@Command(name = "trm.bench.ServeLoad", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+        description = "C closed-loop clients against a running `trm serve` on loopback; prints one markdown table row.")
+public final class ServeLoad implements Callable<Integer> {
+    @Spec private CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
-        int port = 0, clients = 1, requests = 200;
-        double seconds = 10;
-        Path file = null;
-        String label = "";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--clients" -> clients = Integer.parseInt(args[++i]);
-                case "--requests" -> requests = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--puzzles" -> file = Path.of(args[++i]);
-                case "--label" -> label = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (port <= 0 || file == null || clients <= 0 || requests <= 0)
-            throw new IllegalArgumentException("usage: --port P --puzzles FILE --clients C [--requests N] [--seconds S]");
+    @Option(names = "--port", required = true, paramLabel = "P", description = "the server's port on 127.0.0.1")
+    private int port;
+
+    @Option(names = "--puzzles", required = true, paramLabel = "FILE", description = "one puzzle per line, or a Sudoku CSV")
+    private Path file;
+
+    @Option(names = "--clients", defaultValue = "1", paramLabel = "C", description = "concurrent clients (default: ${DEFAULT-VALUE})")
+    private int clients;
+
+    @Option(names = "--requests", defaultValue = "200", paramLabel = "N", description = "requests at most (default: ${DEFAULT-VALUE})")
+    private int requests;
+
+    @Option(names = "--seconds", defaultValue = "10", paramLabel = "S", description = "seconds at most (default: ${DEFAULT-VALUE})")
+    private double seconds;
+
+    @Option(names = "--label", defaultValue = "", paramLabel = "TEXT", description = "the row's first column")
+    private String label;
+
+    ServeLoad() {} // main's and the tests' (picocli fills the fields)
+
+    public static void main(String[] args) { BenchCli.main(new ServeLoad(), args); }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchCli.atLeast(spec, "--port", port, 1);
+        BenchCli.atLeast(spec, "--clients", clients, 1);
+        BenchCli.atLeast(spec, "--requests", requests, 1);
         List<String> puzzles = readPuzzles(file);
         URI uri = URI.create("http://127.0.0.1:" + port + "/v1/solve");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -84,6 +101,7 @@ public final class ServeLoad {
         double wall = (lastEnd.get() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.2f | %.2f | %d |%n", label, clients, n, n / wall,
                 pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, failed.get());
+        return 0;
     }
 
     private static int send(HttpClient http, URI uri, String puzzle) throws IOException, InterruptedException {

@@ -3,6 +3,12 @@ package trm.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import trm.engine.model.TrmConfig;
 import trm.kernels.launch.Gemm;
@@ -22,8 +28,18 @@ import trm.kernels.runtime.Dim3;
  * java -cp bench/target/benchmarks.jar trm.bench.StepGemmGrids [preset] [batch]     (default sudoku-mlp 768)
  * </pre>
  */
-public final class StepGemmGrids {
-    private StepGemmGrids() {}
+@Command(name = "trm.bench.StepGemmGrids", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+        description = "The launch grid of every GEMM of one block's training step and of the heads (nothing runs).")
+public final class StepGemmGrids implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "sudoku-mlp", paramLabel = "preset", description = "(default: ${DEFAULT-VALUE})")
+    private String preset;
+
+    @Parameters(index = "1", arity = "0..1", defaultValue = "768", paramLabel = "batch", description = "(default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    StepGemmGrids() {} // main's and the tests' (picocli fills the fields)
 
     /** One GEMM launch: what it computes, the tile, grid and split-K slices (1: none). */
     public record Row(String op, Tile tile, Dim3 grid, int slices) {
@@ -32,10 +48,14 @@ public final class StepGemmGrids {
         public double waves() { return blocks() / 132.0; }
     }
 
-    public static void main(String[] args) {
-        String preset = args.length > 0 ? args[0] : "sudoku-mlp";
-        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 768;
-        System.out.print(table(preset, batch, rows(TrmConfig.preset(preset), batch)));
+    public static void main(String[] args) { BenchCli.main(new StepGemmGrids(), args); }
+
+    @Override
+    public Integer call() {
+        TrmConfig c = BenchCli.preset(spec, preset);
+        BenchCli.atLeast(spec, "batch", batch, 1);
+        System.out.print(table(preset, batch, rows(c, batch)));
+        return 0;
     }
 
     /** The GEMMs of one block's training step (each runs once per block application) and the heads. */

@@ -3,6 +3,12 @@ package trm.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import trm.bench.KernelCounts.Count;
 import trm.engine.model.TrmConfig;
@@ -23,8 +29,15 @@ import trm.engine.model.TrmFlops;
  * java -cp bench/target/benchmarks.jar trm.bench.StepPrediction [batch]     (default 768)
  * </pre>
  */
-public final class StepPrediction {
-    private StepPrediction() {}
+@Command(name = "trm.bench.StepPrediction", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+        description = "Predicted H200 time and MFU of a training supervision step per preset, and of a batch-1 16-step solve.")
+public final class StepPrediction implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "768", paramLabel = "batch", description = "training batch (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    StepPrediction() {} // main's and the tests' (picocli fills the fields)
 
     /** The H200 ceilings (dense, no sparsity). */
     public record Machine(double bf16Tflops, double fp32Tflops, double hbmGbs, double launchMicros, double minKernelMicros) {
@@ -267,8 +280,11 @@ public final class StepPrediction {
         }
     }
 
-    public static void main(String[] args) {
-        int B = args.length > 0 ? Integer.parseInt(args[0]) : 768;
+    public static void main(String[] args) { BenchCli.main(new StepPrediction(), args); }
+
+    @Override
+    public Integer call() {
+        int B = BenchCli.atLeast(spec, "batch", batch, 1);
         Machine m = Machine.H200;
         Design d = Design.TODAY;
         System.out.printf(Locale.ROOT, "Predicted on an H200 (bf16 %.0f TFLOP/s, fp32 %.0f TFLOP/s, HBM %.0f GB/s, %.0f µs per launch, %.0f µs per kernel at least);%n",
@@ -290,5 +306,6 @@ public final class StepPrediction {
         System.out.println("\n(goal: MFU >= 50% for a training step at batch 768, <= 2 ms for the batch-1 16-step solve; issue 12)");
         printTensorCoreAttention(B, m, d);
         printBeforeAfter(B, m);
+        return 0;
     }
 }

@@ -66,6 +66,7 @@ public class SupervisionStepBench {
 
     @TearDown
     public void report() {
+        ws.close();
         if (calls == 0) return;
         double secs = nanos / 1e9 / calls;
         double gflop = TrmFlops.forwardStep(model.config, batch) / 1e9;

@@ -32,10 +32,27 @@ public interface Device extends AutoCloseable {
     /** Buffers allocated so far; a training step after the first must add none (the arena holds them). */
     long allocations();
 
-    /** A recorded sequence of ops that {@link #replay} runs again as one launch (a CUDA graph). */
-    interface Graph {
+    /**
+     * Returns a buffer that {@link #allocate} made (the whole buffer, not a view of it) to the
+     * device, once the work queued on it is done. The buffer and every view of it must not be used
+     * afterwards. A no-op where the garbage collector reclaims buffers (the cpu's Java arrays) and
+     * on a closed device (closing freed everything). Refused inside a {@link #capture}.
+     */
+    default void free(Tensor buffer) {}
+
+    /**
+     * A recorded sequence of ops that {@link #replay} runs again as one launch (a CUDA graph).
+     * Valid while the buffers it was recorded on live: close it before freeing them.
+     */
+    interface Graph extends AutoCloseable {
         /** Enqueues the recorded ops once more, with the buffers and scalars they were recorded with. */
         void replay();
+
+        /**
+         * Releases the recording (cuda: cuGraphExecDestroy and cuGraphDestroy); idempotent. A
+         * replay afterwards is refused with a one-line TrmException.
+         */
+        @Override void close();
     }
 
     /**

@@ -17,6 +17,7 @@ public final class TensorArena {
     private long usedF32;
     private long usedBf16;
     private long usedI32;
+    private boolean released;
 
     private TensorArena(Device device, Tensor f32, Tensor bf16, Tensor i32) {
         this.device = device;
@@ -63,6 +64,21 @@ public final class TensorArena {
     }
 
     public boolean isMeasuring() { return device == null; }
+
+    /**
+     * Frees the arena's buffers ({@link Device#free}); idempotent, and a no-op for a measuring
+     * arena. Every tensor the arena handed out is invalid afterwards.
+     */
+    public void release() {
+        if (isMeasuring() || released) return;
+        released = true;
+        device.free(f32);
+        if (bf16 != null) device.free(bf16);
+        device.free(i32);
+    }
+
+    /** Whether {@link #release} has run. */
+    public boolean released() { return released; }
 
     public Tensor f32(int... shape) {
         long n = Tensor.numel(shape);

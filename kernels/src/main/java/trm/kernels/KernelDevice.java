@@ -100,7 +100,14 @@ public final class KernelDevice implements Device {
             }
             g = rt.endCapture();
         }
-        return java.util.Optional.of(() -> rt.launchGraph(g));
+        return java.util.Optional.of(new RecordedStep(rt, g));
+    }
+
+    /** A runtime graph as the engine sees it: replay launches it, close destroys it. */
+    private record RecordedStep(KernelRuntime rt, KernelRuntime.Graph graph) implements Graph {
+        @Override public void replay() { rt.launchGraph(graph); }
+
+        @Override public void close() { graph.close(); }
     }
 
     @Override public String name() { return rt.name(); }
@@ -108,12 +115,26 @@ public final class KernelDevice implements Device {
     @Override
     public Tensor allocate(DType dtype, int... shape) {
         long n = Tensor.numel(shape);
-        long bytes = Math.max(4, (n * dtype.bytes() + 3) & ~3L);
+        long bytes = Math.max(4, (n * dtype.bytes() + 3) & ~3L); // free() checks a buffer against this
         long address = rt.alloc(bytes);
         allocations.incrementAndGet();
         Tensor t = new Tensor(this, dtype, shape, new Memory(address, bytes), 0);
         Fill.words(rt, address, 0, bytes / 4);
         return t;
+    }
+
+    /**
+     * Frees a buffer from {@link #allocate} (offset 0, its own allocation) after the queued work
+     * is done; a no-op once the device is closed. A view is refused.
+     */
+    @Override
+    public synchronized void free(Tensor buffer) {
+        if (closed) return;
+        if (buffer.offset() != 0 || !(buffer.storage() instanceof Memory m) || buffer.device() != this
+                || m.bytes() != Math.max(4, (buffer.numel() * buffer.dtype().bytes() + 3) & ~3L))
+            throw new IllegalArgumentException("free of " + buffer + ": not a buffer this " + name() + " device allocated");
+        rt.synchronize(); // cuda: kernels still queued may read it
+        rt.free(m.address());
     }
 
     /** Sets every element of {@code t} to the poison pattern (NaN / -1), on the device. */
@@ -188,5 +209,11 @@ public final class KernelDevice implements Device {
 
     @Override public void synchronize() { rt.synchronize(); }
 
-    @Override public void close() { rt.close(); }
+    private boolean closed;
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        rt.close();
+    }
 }

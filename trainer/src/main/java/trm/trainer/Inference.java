@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * Runs the recursion for inference and evaluation: up to N_sup supervision steps per sample,
  * no gradient. Evaluation runs every step (the paper's protocol); solving may stop a sample
- * as soon as q_halt &gt; 0, keeping the answer it had then.
+ * as soon as q_halt &gt; 0, keeping the answer it had then. {@link #close} releases its workspace
+ * (and the graphs recorded on it).
  */
-public final class Inference {
+public final class Inference implements AutoCloseable {
     private final TrmModel model;
     private final TrmConfig config;
     private final Device device;
@@ -44,6 +45,10 @@ public final class Inference {
 
     public int batch() { return batch; }
 
+    /** Closes the workspace; idempotent. Solving or evaluating afterwards is refused in one line. */
+    @Override
+    public void close() { ws.close(); }
+
     /** {@link #evaluate(List, boolean)} with our loss averaging (unsupervised samples left out of both losses). */
     public Metrics evaluate(List<Sample> samples) {
         return evaluate(samples, false);
@@ -58,6 +63,7 @@ public final class Inference {
      * samples that pad its last batch: the numbers to compare with the reference's.
      */
     public Metrics evaluate(List<Sample> samples, boolean referenceMetrics) {
+        ws.requireOpen("evaluate");
         double count = 0, acc = 0, exact = 0, qAcc = 0, lm = 0, qLoss = 0;
         for (int from = 0; from < samples.size(); from += batch) {
             int n = Math.min(batch, samples.size() - from);
@@ -91,6 +97,7 @@ public final class Inference {
      * step whose q_halt &gt; 0. With {@code trace}, the answer after every step is kept.
      */
     public List<Answer> solve(List<Sample> samples, boolean earlyHalt, boolean trace) {
+        ws.requireOpen("solve");
         List<Answer> out = new ArrayList<>();
         int S = config.seqLen();
         for (int from = 0; from < samples.size(); from += batch) {

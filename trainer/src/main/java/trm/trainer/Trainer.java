@@ -29,8 +29,11 @@ import java.util.Map;
  * on all slots; the optimizer, SignSGD on the puzzle table and the EMA update follow; then
  * the halting rule decides which slots are done. Everything but the fresh samples stays on
  * the device; metrics are summed there and read when asked.
+ *
+ * <p>{@link #close} releases its workspaces (training and evaluation) and the graphs recorded
+ * on them; the weights and optimizer state stay until the device closes.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     private static final String T = "_trainer.";
 
     public final TrmConfig config;
@@ -107,6 +110,7 @@ public final class Trainer {
 
     /** One optimizer step. */
     public void trainStep() {
+        ws.requireOpen("trainStep");
         step++;
         int B = options.batch(), S = config.seqLen();
         // The reference draws a full batch every step; only halted slots take theirs.
@@ -201,10 +205,30 @@ public final class Trainer {
 
     public Tensor evalParams() { return options.ema() ? ema : weights.params; }
 
+    /** The evaluation workspace for {@code batch}: kept for the run, replaced (and the old one closed) when the batch changes. */
+    private Inference inference(int batch) {
+        if (inference != null && inference.batch() != batch) {
+            inference.close();
+            inference = null;
+        }
+        if (inference == null) inference = new Inference(model, batch);
+        return inference;
+    }
+
+    /** Closes the training and evaluation workspaces (and the graphs recorded on them); idempotent. */
+    @Override
+    public void close() {
+        try {
+            if (inference != null) inference.close();
+        } finally {
+            ws.close();
+        }
+    }
+
     /** Evaluates on the EMA weights (every sample runs all N_sup steps), then restores the live ones. */
     public Metrics evaluate(List<Sample> samples, int batch) {
         // One evaluation workspace for the whole run: device memory is reserved once.
-        if (inference == null || inference.batch() != batch) inference = new Inference(model, batch);
+        Inference inference = inference(batch);
         ops.copy(backup, weights.params);
         ops.copy(weights.params, evalParams());
         try {
@@ -220,7 +244,7 @@ public final class Trainer {
      * shortest path".
      */
     public List<int[]> predict(List<Sample> samples, int batch) {
-        if (inference == null || inference.batch() != batch) inference = new Inference(model, batch);
+        Inference inference = inference(batch);
         ops.copy(backup, weights.params);
         ops.copy(weights.params, evalParams());
         try {
@@ -322,6 +346,18 @@ public final class Trainer {
         if (options.steps() < step)
             throw new TrmException(file + ": the run is already at step " + step + "; its total steps cannot be " + options.steps());
         Trainer t = new Trainer(config, options, device, data);
+        try {
+            t.restore(f, file, step);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    /** Loads a checkpoint's tensors and step into this fresh trainer ({@link #resume}). */
+    private void restore(SafetensorsFile f, Path file, long step) {
+        Trainer t = this;
         ModelCheckpoint.load(f, t.weights, t.evalParams());
         t.device.upload(t.weights.params, ModelCheckpoint.tensor(f, T + "params", Math.toIntExact(t.weights.params.numel())));
         t.device.upload(t.adamM, ModelCheckpoint.tensor(f, T + "adam_m", Math.toIntExact(t.adamM.numel())));
@@ -336,6 +372,5 @@ public final class Trainer {
             else t.device.upload(dst, src.asFloats());
         }
         t.step = step;
-        return t;
     }
 }

@@ -62,6 +62,7 @@ public final class TrmModel {
 
     /** Sets every slot's carry to the init buffers (the state of a fresh or halted slot). */
     public void resetCarry(Workspace ws) {
+        ws.requireOpen("resetCarry");
         if (!ws.allSlotsReady) { // one upload at first use, then a single broadcast kernel per reset
             int[] ones = new int[ws.batch];
             java.util.Arrays.fill(ones, 1);
@@ -83,13 +84,19 @@ public final class TrmModel {
      * <p>On a device with graphs ({@link Device#capture}) the first step of each kind on a
      * workspace is recorded and every step replays it as one launch: nothing in a step depends on
      * the host (fixed buffers, scalars fixed by the step kind), so the host's only per-step work is
-     * uploading fresh samples into the workspace.
+     * uploading fresh samples into the workspace. The graphs recorded on a workspace are destroyed
+     * when it {@linkplain Workspace#close closes}; a step on a closed workspace is refused in one line.
      */
     public void step(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {
+        ws.requireOpen("step");
         if (withGradient && !ws.training) throw new IllegalArgumentException("workspace was allocated without training buffers");
         ops.useStepScratch(ws.stepScratch);
-        StepKey key = new StepKey(ws, withLoss, withGradient, gradScale);
-        Device.Graph g = graphs.get(key);
+        StepKind kind = new StepKind(withLoss, withGradient, gradScale);
+        Device.Graph g;
+        synchronized (graphs) {
+            var recorded = graphs.get(ws);
+            g = recorded == null ? null : recorded.get(kind);
+        }
         if (g == null) {
             var captured = weights.device.capture(() -> eagerStep(ws, withLoss, withGradient, gradScale));
             if (captured.isEmpty()) {
@@ -97,20 +104,40 @@ public final class TrmModel {
                 return;
             }
             g = captured.get();
-            graphs.put(key, g);
+            synchronized (graphs) {
+                graphs.computeIfAbsent(ws, w -> {
+                    w.onClose(() -> releaseGraphs(w));
+                    return new java.util.HashMap<>();
+                }).put(kind, g);
+            }
         }
         g.replay();
     }
 
     /**
-     * A kind of supervision step on one workspace: every op of it has the same buffers and
-     * scalars each time, so the device may record it once and replay it (records compare the
-     * workspace by identity).
+     * A kind of supervision step: every op of it has the same buffers and scalars each time on a
+     * given workspace, so the device may record it once per workspace and replay it.
      */
-    private record StepKey(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {}
+    private record StepKind(boolean withLoss, boolean withGradient, float gradScale) {}
 
-    /** The recorded steps, one per workspace and step kind (devices with graphs only). */
-    private final java.util.Map<StepKey, Device.Graph> graphs = new java.util.HashMap<>();
+    /** The recorded steps, per workspace (by identity) and step kind (devices with graphs only). */
+    private final java.util.Map<Workspace, java.util.Map<StepKind, Device.Graph>> graphs = new java.util.IdentityHashMap<>();
+
+    /** Destroys and forgets the graphs recorded on {@code ws} (its {@link Workspace#close} calls this). */
+    private void releaseGraphs(Workspace ws) {
+        java.util.Map<StepKind, Device.Graph> recorded;
+        synchronized (graphs) {
+            recorded = graphs.remove(ws);
+        }
+        if (recorded != null) recorded.values().forEach(Device.Graph::close);
+    }
+
+    /** Graphs this model holds, over all its open workspaces (for tests and diagnostics). */
+    public int recordedGraphs() {
+        synchronized (graphs) {
+            return graphs.values().stream().mapToInt(java.util.Map::size).sum();
+        }
+    }
 
     /** {@link #step} as ops, one by one (what a graph records). */
     private void eagerStep(Workspace ws, boolean withLoss, boolean withGradient, float gradScale) {

@@ -16,8 +16,12 @@ import trm.engine.TensorArena;
  * Activations are kept in the device's {@link ScratchSizes#activationDType} (bf16 on the kernel
  * devices for attention, fp32 on the cpu); the channel MLP's gate_up and act are not kept at all
  * where the device recomputes them ({@link ScratchSizes#channelMlpRecomputes}).
+ *
+ * <p>{@link #close} ends its life: first the graphs a {@link TrmModel} recorded on its buffers
+ * are destroyed, then the arena is freed; a step on it afterwards is refused in one line. Whoever
+ * allocates a workspace closes it when done (a try-with-resources, or the owner's own close).
  */
-public final class Workspace {
+public final class Workspace implements AutoCloseable {
     /** What one block keeps for its backward (or, in the scratch set, writes on the way). */
     public record BlockActs(Tensor h1, Tensor rstd1, Tensor gu, Tensor act, Tensor out, Tensor rstd2,
                             Tensor mixGateUp, Tensor mixAct, Tensor qkv, Tensor attnSaved, Tensor attn) {}
@@ -44,6 +48,9 @@ public final class Workspace {
     final BlockActs[][] saved;
     public final Tensor dLogits, dq, dX, dPuzzleRows;
     final Tensor dA, dB, dR;
+    /** Run by {@link #close} before the arena is freed (the models' graph releases), in order. */
+    private final java.util.List<Runnable> onClose = new java.util.ArrayList<>();
+    private boolean closed;
 
     public static Workspace allocate(TrmConfig c, Device device, int batch, boolean training) {
         Workspace measured = measure(c, device.ops(), batch, training);
@@ -125,6 +132,43 @@ public final class Workspace {
             saved = null;
             dLogits = dq = dX = dPuzzleRows = dA = dB = dR = null;
         }
+    }
+
+    /**
+     * Releases the workspace: runs what was registered with {@link #onClose} (each model destroys
+     * the graphs it recorded on these buffers), then frees the arena. Idempotent. Its tensors must
+     * not be used afterwards; {@link TrmModel#step} and {@link TrmModel#resetCarry} refuse it.
+     */
+    @Override
+    public void close() {
+        java.util.List<Runnable> actions;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            actions = java.util.List.copyOf(onClose);
+            onClose.clear();
+        }
+        try {
+            for (Runnable r : actions) r.run();
+        } finally {
+            arena.release(); // even when a graph release failed: the buffers are done with either way
+        }
+    }
+
+    /** Whether {@link #close} has run. */
+    public synchronized boolean closed() { return closed; }
+
+    /** Registers {@code action} to run at {@link #close}, before the buffers are freed; refused once closed. */
+    synchronized void onClose(Runnable action) {
+        if (closed) throw new TrmException("workspace (batch " + batch + ") is closed");
+        onClose.add(action);
+    }
+
+    /** Refuses a closed workspace in one line naming {@code what} was asked of it. */
+    public void requireOpen(String what) {
+        if (closed())
+            throw new TrmException(what + " on a closed workspace (batch " + batch + (training ? ", training" : "")
+                    + "): its buffers and recorded graphs were released; allocate a new one with TrmModel.workspace");
     }
 
     /** The shapes {@link ScratchSizes#stepScratch} sizes the device's private scratch by. */

@@ -25,6 +25,9 @@ public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, 
 
     void free(long devicePtr);
 
+    /** Bytes of device memory allocated and not yet freed (what {@link #close()} would free). */
+    long allocatedBytes();
+
     /** Allocates host memory for fast asynchronous copies (pinned on cuda). */
     MemorySegment allocHost(long bytes);
 
@@ -82,6 +85,9 @@ public sealed interface KernelRuntime extends AutoCloseable permits SimRuntime, 
      * recorded pointers and scalars are replayed as captured.
      */
     void launchGraph(Graph graph);
+
+    /** Graphs captured and not yet closed (what {@link Graph#close} and {@link #close()} release). */
+    int liveGraphs();
 
     /** Graph launches so far (each replays a whole graph; its kernels are not added to {@link #launches()}). */
     long graphLaunches();

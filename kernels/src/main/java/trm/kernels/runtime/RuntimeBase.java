@@ -132,6 +132,10 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
         deviceFree(devicePtr);
     }
 
+    public final synchronized long allocatedBytes() {
+        return deviceAllocations.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public final synchronized MemorySegment allocHost(long bytes) {
         open();
         notCapturing("allocHost");
@@ -271,6 +275,8 @@ abstract sealed class RuntimeBase permits SimRuntime, CudaRuntime {
     }
 
     public final long graphLaunches() { return graphLaunches.get(); }
+
+    public final synchronized int liveGraphs() { return graphs.size(); }
 
     private synchronized void destroyGraph(Graph g) {
         if (!closed && graphs.remove(g)) destroyGraphHandle(g.handle);

@@ -78,7 +78,10 @@ final class ArcCommands {
         ArcDataset d = dataset(spec);
         checkModel(model, weights, d);
         long t0 = System.nanoTime();
-        ArcEvaluator.Result r = ArcEvaluator.evaluate(d, predictor(new Inference(model, batch)), batch, limitTasks);
+        ArcEvaluator.Result r;
+        try (Inference inf = new Inference(model, batch)) {
+            r = ArcEvaluator.evaluate(d, predictor(inf), batch, limitTasks);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         ArcSubmission.write(submission, r.tasks(), r.voter());
         if (!jsonOnly) {
@@ -123,18 +126,19 @@ final class ArcCommands {
             throw new TrmException(d == null ? "no task file " + taskOrFile + " (for a task id give --data arc:DIR too)"
                     : "no task " + taskOrFile + " in the dataset, and no such file");
         }
-        Inference inf = new Inference(model, batch);
         ArcVoter voter = new ArcVoter();
-        for (int j = 0; j < task.test().size(); j++) {
-            ArcGrid in = task.test().get(j).input();
-            if (!canvas.fits(in)) throw new TrmException("test input " + j + " of " + task.id() + " does not fit the model's " + canvas.side() + "-canvas");
-            List<Sample> samples = new ArrayList<>();
-            for (int v = 0; v < variants.size(); v++)
-                samples.add(new Sample(canvas.encode(variants.get(v).apply(in)), null, firstId < 0 ? ArcIdentifiers.BLANK : firstId + v));
-            List<ArcEvaluator.Prediction> ps = predictor(inf).predict(samples);
-            for (int v = 0; v < variants.size(); v++) {
-                ArcGrid g = canvas.decode(ps.get(v).tokens());
-                if (g != null) voter.vote(task.id(), j, variants.get(v).restore(g), ps.get(v).qHalt());
+        try (Inference inf = new Inference(model, batch)) {
+            for (int j = 0; j < task.test().size(); j++) {
+                ArcGrid in = task.test().get(j).input();
+                if (!canvas.fits(in)) throw new TrmException("test input " + j + " of " + task.id() + " does not fit the model's " + canvas.side() + "-canvas");
+                List<Sample> samples = new ArrayList<>();
+                for (int v = 0; v < variants.size(); v++)
+                    samples.add(new Sample(canvas.encode(variants.get(v).apply(in)), null, firstId < 0 ? ArcIdentifiers.BLANK : firstId + v));
+                List<ArcEvaluator.Prediction> ps = predictor(inf).predict(samples);
+                for (int v = 0; v < variants.size(); v++) {
+                    ArcGrid g = canvas.decode(ps.get(v).tokens());
+                    if (g != null) voter.vote(task.id(), j, variants.get(v).restore(g), ps.get(v).qHalt());
+                }
             }
         }
         List<List<ArcPicture.Panel>> all = new ArrayList<>();

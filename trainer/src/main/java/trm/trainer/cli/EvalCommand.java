@@ -63,12 +63,16 @@ final class EvalCommand implements Callable<Integer> {
             throw new TrmException("the puzzles have " + samples.getFirst().inputs().length + " cells but the model was trained on "
                     + model.config.seqLen());
         long t0 = System.nanoTime();
-        Inference inference = new Inference(model, Math.min(batch, samples.size()));
-        Metrics m = inference.evaluate(samples, referenceMetrics);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        MazeScore maze = puzzles.maze()
-                ? puzzles.mazeScore(inference.solve(samples, false, false).stream().map(Inference.Answer::prediction).toList())
-                : null;
+        Metrics m;
+        double secs;
+        MazeScore maze;
+        try (Inference inference = new Inference(model, Math.min(batch, samples.size()))) {
+            m = inference.evaluate(samples, referenceMetrics);
+            secs = (System.nanoTime() - t0) / 1e9;
+            maze = puzzles.maze()
+                    ? puzzles.mazeScore(inference.solve(samples, false, false).stream().map(Inference.Answer::prediction).toList())
+                    : null;
+        }
         if (!jsonOnly) {
             System.out.println(MetricsFormat.table(m));
             if (maze != null) System.out.println(maze.summary());

@@ -150,9 +150,10 @@ final class SolveCommand implements Callable<Integer> {
         List<G> answers = new ArrayList<>();
         boolean sudokuPicture = png != null && trace && task instanceof SudokuTask;
         // The server's scheduler (trm serve): many puzzles share the slots, a halted one's slot takes the next.
-        SlotScheduler slots = new SlotScheduler(model, Math.min(grids.size(), SOLVE_SLOTS), grids.size());
-        List<SlotScheduler.Result> results = slots.solveAll(grids.stream().map(task::encode).toList(),
-                slots.options(!noEarlyHalt, trace || sudokuPicture));
+        List<SlotScheduler.Result> results;
+        try (SlotScheduler slots = new SlotScheduler(model, Math.min(grids.size(), SOLVE_SLOTS), grids.size())) {
+            results = slots.solveAll(grids.stream().map(task::encode).toList(), slots.options(!noEarlyHalt, trace || sudokuPicture));
+        }
         int solved = 0;
         for (int i = 0; i < grids.size(); i++) {
             G q = grids.get(i);

@@ -173,8 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskData test = testData(runSpec, train);
         TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(device);
-        Trainer trainer = new Trainer(config, runSpec.options(), dev, source);
-        try (RunFolder folder = RunFolder.open(run)) {
+        try (Trainer trainer = new Trainer(config, runSpec.options(), dev, source); RunFolder folder = RunFolder.open(run)) {
             runSpec.write(folder.spec());
             return train(folder, runSpec, trainer, train.size(), test);
         }
@@ -228,14 +227,10 @@ final class TrainCommand implements Callable<Integer> {
         TaskData test = testData(runSpec, train);
         TrainChecks.sameGrid(source, test == null ? List.of() : test.testSamples(), runSpec.testData());
         Device dev = Devices.open(runSpec.device());
-        try (RunFolder folder = RunFolder.open(run)) {
-            Trainer trainer;
-            TrainOptions options = runSpec.options();
-            if (Files.exists(folder.checkpoint())) {
-                trainer = Trainer.resume(folder.checkpoint(), dev, source, ignored -> options);
-            } else {
-                trainer = new Trainer(runSpec.config(), options, dev, source); // killed before its first checkpoint
-            }
+        TrainOptions options = runSpec.options();
+        try (RunFolder folder = RunFolder.open(run);
+             Trainer trainer = Files.exists(folder.checkpoint()) ? Trainer.resume(folder.checkpoint(), dev, source, ignored -> options)
+                     : new Trainer(runSpec.config(), options, dev, source)) { // no checkpoint: killed before its first one
             // The pair again, in case a kill fell between writing the checkpoint and the model file.
             if (trainer.step() > 0) trainer.saveModel(folder.model());
             if (trainer.done()) {

@@ -36,8 +36,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the command line) or the one {@link #start} launches (the server). {@link #submit} is safe
  * from any thread; at most {@code maxQueue} puzzles wait for a slot (more are refused), so host
  * memory is bounded too.
+ *
+ * <p>{@link #close} ends it: new requests are refused, the device thread (if any) finishes what
+ * it holds, then the workspace (with the graphs recorded on it) and the scheduler's buffers are
+ * released.
  */
-public final class SlotScheduler {
+public final class SlotScheduler implements AutoCloseable {
     /** How one request is solved. maxSteps: 1..N_sup supervision steps at most. */
     public record Options(int maxSteps, boolean earlyHalt, boolean trace) {}
 
@@ -99,7 +103,7 @@ public final class SlotScheduler {
     private final ArrayDeque<Ticket> queue = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition(), idle = lock.newCondition();
-    private boolean closed, loopEnded;
+    private boolean closed, loopEnded, released;
     private Thread deviceThread;
     private volatile int occupied;
     private volatile long deviceSteps, answered, cancelled;
@@ -271,6 +275,35 @@ public final class SlotScheduler {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Refuses new requests, waits until the device thread (when {@link #start}ed) has answered
+     * every queued and running request and ended, then closes the workspace (destroying the graphs
+     * recorded on it) and frees the scheduler's buffers. Idempotent. Interrupted while waiting, it
+     * releases nothing (the thread may still use the buffers) and keeps the interrupt.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signalAll();
+            while (deviceThread != null && !loopEnded) idle.await();
+            if (released) return;
+            released = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            ws.close();
+        } finally {
+            device.free(refill);
+            device.free(stepCounts);
         }
     }
 

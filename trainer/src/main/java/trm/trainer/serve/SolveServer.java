@@ -138,6 +138,7 @@ public final class SolveServer {
         boolean done;
         try {
             done = scheduler.drain(settings.drainMillis());
+            if (done) scheduler.close(); // the device thread has ended: the workspace and its graphs go
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done = false;
