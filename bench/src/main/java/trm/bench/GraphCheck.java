@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,14 +40,7 @@ import trm.kernels.KernelDevice;
 public final class GraphCheck implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "sim", paramLabel = "sim|cuda", description = "the kernel device (default: ${DEFAULT-VALUE})")
-    private String device;
-
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "samples per step, >= 1 (default: ${DEFAULT-VALUE})")
-    private int batch;
-
-    @Option(names = "--width", defaultValue = "0", paramLabel = "W", description = "hidden size; 0: the preset's (default: ${DEFAULT-VALUE})")
-    private int width;
+    @Mixin private StepShapeOptions shape = new StepShapeOptions();
 
     @Option(names = "--steps", defaultValue = "3", paramLabel = "N", description = "steps per step kind, >= 1 (default: ${DEFAULT-VALUE})")
     private int steps;
@@ -68,10 +62,8 @@ public final class GraphCheck implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BenchCli.device(spec, device);
-        BenchCli.atLeast(spec, "--batch", batch, 1);
+        shape.validate(spec);
         BenchCli.atLeast(spec, "--steps", steps, 1);
-        BenchCli.atLeast(spec, "--width", width, 0);
         List<String> names = presets.isEmpty() ? List.of("sudoku-mlp", "sudoku-att") : presets;
         List<TrmConfig> configs = names.stream().map(p -> BenchCli.preset(spec, p)).toList();
         boolean ok = true;
@@ -79,16 +71,16 @@ public final class GraphCheck implements Callable<Integer> {
         for (int i = 0; i < names.size(); i++) {
             String p = names.get(i);
             TrmConfig c = configs.get(i);
-            if (width > 0) c = LaunchCounts.narrow(c, width);
+            c = shape.at(c);
             if (tiny) c = tiny(c);
             Result r;
-            try (KernelDevice dev = LaunchCounts.open(device)) {
-                r = check(dev, p + (tiny ? "@tiny" : width > 0 ? "@" + width : ""), c, batch, steps);
+            try (KernelDevice dev = shape.open()) {
+                r = check(dev, tiny ? p + "@tiny" : shape.label(p), c, shape.batch, steps);
             } catch (TrmException e) {
                 System.err.println("GraphCheck: " + e.getMessage());
                 return 1;
             }
-            System.out.printf(Locale.ROOT, "%-14s %6d %8s %10s %16.3f %16.3f%n", r.preset(), batch, device, r.identical() ? "yes" : "NO",
+            System.out.printf(Locale.ROOT, "%-14s %6d %8s %10s %16.3f %16.3f%n", r.preset(), shape.batch, shape.device, r.identical() ? "yes" : "NO",
                     r.eagerMs(), r.replayMs());
             if (!r.identical()) {
                 System.out.println("  first difference: " + r.firstMismatch());

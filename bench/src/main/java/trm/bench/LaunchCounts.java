@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,14 +44,7 @@ import trm.kernels.runtime.KernelRuntime;
 public final class LaunchCounts implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "sim", paramLabel = "sim|cuda", description = "the kernel device (default: ${DEFAULT-VALUE})")
-    private String device;
-
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "samples per step, >= 1 (default: ${DEFAULT-VALUE})")
-    private int batch;
-
-    @Option(names = "--width", defaultValue = "0", paramLabel = "W", description = "hidden size; 0: the preset's (default: ${DEFAULT-VALUE})")
-    private int width;
+    @Mixin private StepShapeOptions shape = new StepShapeOptions();
 
     @Parameters(paramLabel = "preset", arity = "0..*", description = "presets to count (default: sudoku-mlp sudoku-att)")
     private List<String> presets = new ArrayList<>();
@@ -75,9 +69,7 @@ public final class LaunchCounts implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BenchCli.device(spec, device);
-        BenchCli.atLeast(spec, "--batch", batch, 1);
-        BenchCli.atLeast(spec, "--width", width, 0);
+        shape.validate(spec);
         List<String> names = presets.isEmpty() ? List.of("sudoku-mlp", "sudoku-att") : presets;
         List<TrmConfig> configs = names.stream().map(p -> BenchCli.preset(spec, p)).toList();
         System.out.printf("%-12s %6s %8s %15s %33s %16s %33s%n", "preset", "batch", "device", "training eager", "training replayed",
@@ -85,15 +77,15 @@ public final class LaunchCounts implements Callable<Integer> {
         for (int i = 0; i < names.size(); i++) {
             String p = names.get(i);
             TrmConfig c = configs.get(i);
-            if (width > 0) c = narrow(c, width);
+            c = shape.at(c);
             Counts n;
-            try (KernelDevice dev = open(device)) {
-                n = count(dev, p, c, batch);
+            try (KernelDevice dev = shape.open()) {
+                n = count(dev, p, c, shape.batch);
             } catch (TrmException e) {  // no GPU, no driver, no simulator library: one line, exit 1
                 System.err.println("LaunchCounts: " + e.getMessage());
                 return 1;
             }
-            System.out.printf("%-12s %6d %8s %15s %33s %16s %33s%n", p + (width > 0 ? "@" + width : ""), batch, device,
+            System.out.printf("%-12s %6d %8s %15s %33s %16s %33s%n", shape.label(p), shape.batch, shape.device,
                     n.trainingStep() + " launches", n.trainingReplay(), n.inferenceStep() + " launches", n.inferenceReplay());
         }
         return 0;
