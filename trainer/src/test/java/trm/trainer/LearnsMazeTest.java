@@ -87,7 +87,9 @@ import trm.trainer.data.maze.MazeSource;
  * steps, 2000 training and 200 held-out mazes, disjoint under the 8 transforms), theta 10, the
  * same settings otherwise: <b>32 / 52.5 / 82 / 92 / 95.5%</b> after 500 / 1000 / 1500 / 1750 / 2000
  * steps (data seeds 1 and 2: the test below). This is one seed: the same recipe on data seeds 3
- * and 4 gave 33 / 53 / 68.5 / 78.5% after 500 / 1000 / 1500 / 2000; a cosine decay of the lr to
+ * and 4 gave 33 / 53 / 68.5 / 78.5% after 500 / 1000 / 1500 / 2000 steps, then 80 / 61 / 88.5 /
+ * 91.5% after 2250 / 2500 / 2750 / 3000 (not monotone at a constant lr); on seeds 5 and 6: 27 /
+ * 39.5 / 49 / 65.5 / 77.5% after 500 / 1000 / 1500 / 2000 / 2500. A cosine decay of the lr to
  * 0.1× over 2500 steps gave 74% (seeds 1/2) and 88% (seeds 3/4); theta 5 gave 84.5% after 2000
  * steps. The engine is deterministic (bit-identical whatever the thread count), so the test's figure
  * is the same on every run on this machine; the spread over seeds says the 90% bar is reached by
