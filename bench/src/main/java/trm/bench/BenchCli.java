@@ -15,6 +15,9 @@ import picocli.CommandLine;
 final class BenchCli {
     private BenchCli() {}
 
+    /** What {@code --version} prints for every bench main. */
+    static final String VERSION = "trm-java 0.1.0";
+
     /** The exit code of a usage error (picocli's {@link CommandLine.ExitCode#USAGE}). */
     static final int USAGE = CommandLine.ExitCode.USAGE;
 

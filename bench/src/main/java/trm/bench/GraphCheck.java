@@ -35,7 +35,7 @@ import trm.kernels.KernelDevice;
  *     trm.bench.GraphCheck [--device sim|cuda] [--batch B] [--width W] [--steps N] [--tiny] [preset ...]
  * </pre>
  */
-@Command(name = "trm.bench.GraphCheck", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+@Command(name = "trm.bench.GraphCheck", mixinStandardHelpOptions = true, version = BenchCli.VERSION, sortOptions = false,
         description = "Replayed supervision steps against eager ones, bit for bit, and ms per inference step of each. Exit 1 on a mismatch.")
 public final class GraphCheck implements Callable<Integer> {
     @Spec private CommandSpec spec;

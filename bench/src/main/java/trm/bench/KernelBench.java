@@ -51,7 +51,7 @@ import trm.kernels.runtime.KernelSet;
  * and labels), allocated once per L; each kernel is launched once to warm up, then timed over
  * {@code iters} launches between two stream events.
  */
-@Command(name = "trm.bench.KernelBench", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+@Command(name = "trm.bench.KernelBench", mixinStandardHelpOptions = true, version = BenchCli.VERSION, sortOptions = false,
         description = "Times every kernel launcher family at TRM's reference shapes: ms per launch, TFLOP/s, GB/s, roofline fraction.")
 public final class KernelBench implements Callable<Integer> {
     @Spec private CommandSpec spec;

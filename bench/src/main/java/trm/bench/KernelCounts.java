@@ -21,7 +21,7 @@ import trm.kernels.launch.Gemm;
  * <p>Reference shapes (TRM): batch 768, D = 512 (8 heads of 64), SwiGLU inter 1536, mixer inter
  * 512, L = 97 (Sudoku) or 916 (Maze, ARC). {@code java trm.bench.KernelCounts} prints the tables.
  */
-@Command(name = "trm.bench.KernelCounts", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+@Command(name = "trm.bench.KernelCounts", mixinStandardHelpOptions = true, version = BenchCli.VERSION,
         description = "FLOPs and bytes of the kernels of one attention block (L = 97 and 916) and one MLP-mixer block, batch 768.")
 public final class KernelCounts implements Callable<Integer> {
     KernelCounts() {} // main's and the tests' (picocli fills the fields)

@@ -39,7 +39,7 @@ import trm.kernels.runtime.KernelRuntime;
  *     trm.bench.LaunchCounts [--device sim|cuda] [--batch B] [--width W] [preset ...]
  * </pre>
  */
-@Command(name = "trm.bench.LaunchCounts", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+@Command(name = "trm.bench.LaunchCounts", mixinStandardHelpOptions = true, version = BenchCli.VERSION, sortOptions = false,
         description = "Kernel launches, graph launches and host copies per supervision step, eager and replayed.")
 public final class LaunchCounts implements Callable<Integer> {
     @Spec private CommandSpec spec;

@@ -40,7 +40,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * the same background load, call by call. It also reports GFLOP per cpu-second of the process,
  * meaningful for calls of tens of milliseconds or more (the process cpu clock is coarse).
  */
-@Command(name = "trm.bench.MatmulTable", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+@Command(name = "trm.bench.MatmulTable", mixinStandardHelpOptions = true, version = BenchCli.VERSION, sortOptions = false,
         description = "Our matmul against OpenBLAS, shape by shape (JMH, or -interleave S: alternating calls in this JVM).")
 public final class MatmulTable implements Callable<Integer> {
     @Spec private CommandSpec spec;

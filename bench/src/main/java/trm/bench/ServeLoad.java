@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  *
  * FILE: one puzzle string per line, or a Sudoku CSV ({@code source,question,...}: the second field).
  */
-@Command(name = "trm.bench.ServeLoad", mixinStandardHelpOptions = true, version = "trm-java 0.1.0", sortOptions = false,
+@Command(name = "trm.bench.ServeLoad", mixinStandardHelpOptions = true, version = BenchCli.VERSION, sortOptions = false,
         description = "C closed-loop clients against a running `trm serve` on loopback; prints one markdown table row.")
 public final class ServeLoad implements Callable<Integer> {
     @Spec private CommandSpec spec;

@@ -28,7 +28,7 @@ import trm.kernels.runtime.Dim3;
  * java -cp bench/target/benchmarks.jar trm.bench.StepGemmGrids [preset] [batch]     (default sudoku-mlp 768)
  * </pre>
  */
-@Command(name = "trm.bench.StepGemmGrids", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+@Command(name = "trm.bench.StepGemmGrids", mixinStandardHelpOptions = true, version = BenchCli.VERSION,
         description = "The launch grid of every GEMM of one block's training step and of the heads (nothing runs).")
 public final class StepGemmGrids implements Callable<Integer> {
     @Spec private CommandSpec spec;

@@ -29,7 +29,7 @@ import trm.engine.model.TrmFlops;
  * java -cp bench/target/benchmarks.jar trm.bench.StepPrediction [batch]     (default 768)
  * </pre>
  */
-@Command(name = "trm.bench.StepPrediction", mixinStandardHelpOptions = true, version = "trm-java 0.1.0",
+@Command(name = "trm.bench.StepPrediction", mixinStandardHelpOptions = true, version = BenchCli.VERSION,
         description = "Predicted H200 time and MFU of a training supervision step per preset, and of a batch-1 16-step solve.")
 public final class StepPrediction implements Callable<Integer> {
     @Spec private CommandSpec spec;

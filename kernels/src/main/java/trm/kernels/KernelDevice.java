@@ -115,12 +115,17 @@ public final class KernelDevice implements Device {
     @Override
     public Tensor allocate(DType dtype, int... shape) {
         long n = Tensor.numel(shape);
-        long bytes = Math.max(4, (n * dtype.bytes() + 3) & ~3L); // free() checks a buffer against this
+        long bytes = bufferBytes(dtype, n);
         long address = rt.alloc(bytes);
         allocations.incrementAndGet();
         Tensor t = new Tensor(this, dtype, shape, new Memory(address, bytes), 0);
         Fill.words(rt, address, 0, bytes / 4);
         return t;
+    }
+
+    /** Bytes {@link #allocate} reserves for {@code n} elements: whole 4-byte words, at least one ({@link #free} checks a buffer against it). */
+    private static long bufferBytes(DType dtype, long n) {
+        return Math.max(4, (n * dtype.bytes() + 3) & ~3L);
     }
 
     /**
@@ -131,7 +136,7 @@ public final class KernelDevice implements Device {
     public synchronized void free(Tensor buffer) {
         if (closed) return;
         if (buffer.offset() != 0 || !(buffer.storage() instanceof Memory m) || buffer.device() != this
-                || m.bytes() != Math.max(4, (buffer.numel() * buffer.dtype().bytes() + 3) & ~3L))
+                || m.bytes() != bufferBytes(buffer.dtype(), buffer.numel()))
             throw new IllegalArgumentException("free of " + buffer + ": not a buffer this " + name() + " device allocated");
         rt.synchronize(); // cuda: kernels still queued may read it
         rt.free(m.address());

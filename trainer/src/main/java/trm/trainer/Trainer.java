@@ -357,20 +357,19 @@ public final class Trainer implements AutoCloseable {
 
     /** Loads a checkpoint's tensors and step into this fresh trainer ({@link #resume}). */
     private void restore(SafetensorsFile f, Path file, long step) {
-        Trainer t = this;
-        ModelCheckpoint.load(f, t.weights, t.evalParams());
-        t.device.upload(t.weights.params, ModelCheckpoint.tensor(f, T + "params", Math.toIntExact(t.weights.params.numel())));
-        t.device.upload(t.adamM, ModelCheckpoint.tensor(f, T + "adam_m", Math.toIntExact(t.adamM.numel())));
-        t.device.upload(t.adamV, ModelCheckpoint.tensor(f, T + "adam_v", Math.toIntExact(t.adamV.numel())));
-        for (var e : t.carryTensors().entrySet()) {
+        ModelCheckpoint.load(f, weights, evalParams());
+        device.upload(weights.params, ModelCheckpoint.tensor(f, T + "params", Math.toIntExact(weights.params.numel())));
+        device.upload(adamM, ModelCheckpoint.tensor(f, T + "adam_m", Math.toIntExact(adamM.numel())));
+        device.upload(adamV, ModelCheckpoint.tensor(f, T + "adam_v", Math.toIntExact(adamV.numel())));
+        for (var e : carryTensors().entrySet()) {
             Tensor dst = e.getValue();
             TensorEntry src = f.require(T + e.getKey());
             if (!java.util.Arrays.equals(src.shape(), dst.shape()))
                 throw new TrmException(file + ": " + T + e.getKey() + " has shape " + java.util.Arrays.toString(src.shape())
                         + ", expected " + java.util.Arrays.toString(dst.shape()));
-            if (dst.dtype() == DType.I32) t.device.upload(dst, src.asInts());
-            else t.device.upload(dst, src.asFloats());
+            if (dst.dtype() == DType.I32) device.upload(dst, src.asInts());
+            else device.upload(dst, src.asFloats());
         }
-        t.step = step;
+        this.step = step;
     }
 }
