@@ -32,7 +32,7 @@ import trm.trainer.data.maze.MazeSource;
  * 0.98, open cells wrongly marked 0.3%. Fewer steps do not make the bar: 800 steps with the lr
  * cosine-decayed to 0.1× reached 77%.
  *
- * <p><b>Why attention does not get there in this budget</b> (same data, same steps, measured the
+ * <p><b>Why attention with 1-D RoPE does not get there in this budget</b> (same data, same steps, measured the
  * same day): held-out token accuracy first reaches the copy baseline (every cell but the path, 0.84
  * on 6×6, 0.87 on 8×8), so copying does not dominate for long — the loss left is the path cells';
  * what is slow is the path itself. The RoPE attention model (4 heads of 16) marks 64% of the path
